@@ -1,0 +1,40 @@
+// Entry of the compiler front half for one file: parse, then check; returns every diagnostic of the file.
+
+import type { Diagnostic } from '../grammar/diagnostic.ts';
+import type { FileKind } from '../grammar/ast.ts';
+import { parseDocument } from '../grammar/parser.ts';
+import { checkDocument } from './check/document.ts';
+import { legacyRoutesConf, unknownFileKind } from './check/file-kind.ts';
+
+export const FILE_EXTENSIONS: Readonly<Record<string, FileKind>> = {
+  '.bind': 'bind',
+  '.router': 'router',
+  '.app': 'app',
+  '.mechtron': 'mechtron',
+  '.script': 'script',
+};
+
+/** The file kind a path's extension names; `routes-conf` for Starlane's 2021 `routes.conf`. */
+export function fileKindOfPath(path: string): FileKind | 'routes-conf' | undefined {
+  const dot = path.lastIndexOf('.');
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  if (dot <= slash) return undefined;
+  const ext = path.slice(dot).toLowerCase();
+  if (ext === '.conf') return 'routes-conf';
+  return FILE_EXTENSIONS[ext];
+}
+
+/** Parse and check one source text of a known kind. */
+export function checkSource(text: string, fileKind: FileKind): Diagnostic[] {
+  const { ast, diagnostics } = parseDocument(text, fileKind);
+  if (ast.legacy) return diagnostics;
+  return [...diagnostics, ...checkDocument(ast, text)];
+}
+
+/** Check a file by its path (which decides its kind) and text. */
+export function checkFile(path: string, text: string): Diagnostic[] {
+  const kind = fileKindOfPath(path);
+  if (kind === undefined) return [unknownFileKind(path, text)];
+  if (kind === 'routes-conf') return [legacyRoutesConf(text)];
+  return checkSource(text, kind);
+}

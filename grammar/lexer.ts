@@ -1,0 +1,281 @@
+// Lexer: source text → tokens, comments and lexical diagnostics. Hand-written rather than chevrotain's regex
+// lexer because the languages are context-sensitive (a path runs to whitespace and may hold any character;
+// a point is one no-space lexeme with `${...}` inside) and because it runs several times faster.
+
+import type { IToken, TokenType } from 'chevrotain';
+import type { Comment } from './ast.ts';
+import { makeDiagnostic, type Diagnostic } from './diagnostic.ts';
+import * as T from './tokens.ts';
+
+export interface LexResult {
+  readonly tokens: IToken[];
+  readonly comments: Comment[];
+  readonly diagnostics: Diagnostic[];
+}
+
+// Character classes, by code unit.
+const WORD_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:/*$') WORD_CHAR[c.charCodeAt(0)] = 1;
+const IDENT_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_') IDENT_CHAR[c.charCodeAt(0)] = 1;
+
+const CORE_STOP = /\(\([ \t]*\*?[ \t]*\)\)/y;
+const LEGACY_CORE_STOP = /\{\{[ \t]*\}\}/y;
+const ROUTE_PREFIX = /\[[a-z][a-z0-9-]*\]::/y;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff || c === 0xa0;
+}
+
+function makeToken(type: TokenType, image: string, start: number): IToken {
+  return {
+    image,
+    startOffset: start,
+    endOffset: start + image.length - 1,
+    startLine: NaN,
+    startColumn: NaN,
+    endLine: NaN,
+    endColumn: NaN,
+    tokenTypeIdx: type.tokenTypeIdx!,
+    tokenType: type,
+  };
+}
+
+/** The token types after which a `/` starts a path pattern (`Get/x`, `Http<Get>/x`, `(auth)/x`). */
+function startsPathAfter(prev: IToken | undefined): boolean {
+  if (!prev) return false;
+  const t = prev.tokenType;
+  return t === T.Ident || t === T.RAngle || t === T.RParen;
+}
+
+function lexError(code: string, message: string, start: number, end: number, label: string): Diagnostic {
+  return makeDiagnostic(code, 'error', message, { span: { start, end }, label });
+}
+
+export function lex(text: string): LexResult {
+  const tokens: IToken[] = [];
+  const comments: Comment[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const openCurlies: number[] = [];
+  const n = text.length;
+  let i = 0;
+  let unknownStart = -1;
+
+  const push = (type: TokenType, end: number): void => {
+    tokens.push(makeToken(type, text.slice(i, end), i));
+    i = end;
+  };
+  const flushUnknown = (): void => {
+    if (unknownStart < 0) return;
+    const bad = text.slice(unknownStart, i);
+    diagnostics.push(
+      lexError('E0006', `unexpected character${bad.length > 1 ? 's' : ''} \`${bad}\``, unknownStart, i, 'not valid here'),
+    );
+    unknownStart = -1;
+  };
+
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      flushUnknown();
+      i++;
+      continue;
+    }
+    const start = i;
+    switch (c) {
+      case 35: { // '#': a comment to the end of the line
+        let end = text.indexOf('\n', i);
+        if (end < 0) end = n;
+        if (end > i && text.charCodeAt(end - 1) === 13) end--;
+        comments.push({ text: text.slice(i, end), span: { start: i, end } });
+        i = end;
+        break;
+      }
+      case 123: // '{'
+        LEGACY_CORE_STOP.lastIndex = i;
+        if (LEGACY_CORE_STOP.test(text)) {
+          push(T.LegacyCoreStop, LEGACY_CORE_STOP.lastIndex);
+        } else {
+          openCurlies.push(i);
+          push(T.LCurly, i + 1);
+        }
+        break;
+      case 125: // '}'
+        if (openCurlies.length === 0) {
+          diagnostics.push(lexError('E0007', 'unexpected closing delimiter `}`', i, i + 1, 'unexpected closing delimiter'));
+          i++; // dropped: the parser then sees balanced braces and does not cascade
+        } else {
+          openCurlies.pop();
+          push(T.RCurly, i + 1);
+        }
+        break;
+      case 40: // '('
+        CORE_STOP.lastIndex = i;
+        if (CORE_STOP.test(text)) push(T.CoreStop, CORE_STOP.lastIndex);
+        else push(T.LParen, i + 1);
+        break;
+      case 41: push(T.RParen, i + 1); break;
+      case 60: push(T.LAngle, i + 1); break;
+      case 62: push(T.RAngle, i + 1); break;
+      case 59: push(T.Semi, i + 1); break;
+      case 44: push(T.Comma, i + 1); break;
+      case 33: push(T.Bang, i + 1); break;
+      case 63: push(T.Question, i + 1); break;
+      case 38: push(T.Amp, i + 1); break;
+      case 37: push(T.Percent, i + 1); break;
+      case 126: push(T.Tilde, i + 1); break;
+      case 43: // '+'
+        push(text.charCodeAt(i + 1) === 64 ? T.PlusAt : T.Plus, text.charCodeAt(i + 1) === 64 ? i + 2 : i + 1);
+        break;
+      case 94: // '^'
+        if (text.charCodeAt(i + 1) === 91) push(T.CaretBracket, i + 2);
+        else push(T.Caret, i + 1);
+        break;
+      case 45: { // '-'
+        const d = text.charCodeAt(i + 1);
+        if (d === 62) push(T.Arrow, i + 2);
+        else if (d === 91) push(T.RequestCheckOpen, i + 2);
+        else push(T.Dash, i + 1);
+        break;
+      }
+      case 61: { // '='
+        const d = text.charCodeAt(i + 1);
+        if (d === 62) push(T.FatArrow, i + 2);
+        else if (d === 91) push(T.ResponseCheckOpen, i + 2);
+        else push(T.Equals, i + 1);
+        break;
+      }
+      case 93: { // ']'
+        const d = text.charCodeAt(i + 1);
+        const e = text.charCodeAt(i + 2);
+        if (d === 45 && e === 62) push(T.CheckCloseArrow, i + 3);
+        else if (d === 61 && e === 62) push(T.CheckCloseFatArrow, i + 3);
+        else if ((d === 45 || d === 61) && e !== 91) push(T.BrokenCheckClose, i + 2);
+        else push(T.RBracket, i + 1);
+        break;
+      }
+      case 91: // '['
+        ROUTE_PREFIX.lastIndex = i;
+        if (ROUTE_PREFIX.test(text)) i = lexWord(text, i, ROUTE_PREFIX.lastIndex, tokens);
+        else push(T.LBracket, i + 1);
+        break;
+      case 34: // '"'
+      case 39: // "'"
+        i = lexString(text, i, c, tokens, diagnostics);
+        break;
+      case 47: // '/'
+        if (startsPathAfter(tokens[tokens.length - 1])) {
+          let end = i + 1;
+          while (end < n && !isSpace(text.charCodeAt(end))) end++;
+          push(T.Path, end);
+        } else {
+          i = lexWord(text, i, i, tokens);
+        }
+        break;
+      default:
+        if (c >= 65 && c <= 90) {
+          // A CamelCase name; an all-caps route (`GLOBAL::`, `LOCAL::`) continues as a point.
+          let end = i + 1;
+          while (end < n && (text.charCodeAt(end) < 128 && IDENT_CHAR[text.charCodeAt(end)] === 1)) end++;
+          if (text.charCodeAt(end) === 58 && text.charCodeAt(end + 1) === 58 && /^[A-Z]+$/.test(text.slice(i, end))) {
+            i = lexWord(text, i, end, tokens);
+          } else {
+            push(T.Ident, end);
+          }
+        } else if (c < 128 && WORD_CHAR[c] === 1) {
+          i = lexWord(text, i, i, tokens);
+        } else {
+          if (unknownStart < 0) unknownStart = i;
+          i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+          continue;
+        }
+    }
+    if (unknownStart >= 0 && start !== unknownStart) {
+      // A token ended a run of unknown characters: report the run at its own span.
+      const end = i;
+      i = start;
+      flushUnknown();
+      i = end;
+    }
+  }
+  flushUnknown();
+  for (const open of openCurlies) {
+    diagnostics.push(
+      makeDiagnostic('E0007', 'error', 'this file contains an unclosed delimiter', { span: { start: n, end: n }, label: '' }, {
+        secondary: [{ span: { start: open, end: open + 1 }, label: 'unclosed delimiter' }],
+      }),
+    );
+    break; // one is enough: the innermost ones follow from the outermost
+  }
+  return { tokens, comments, diagnostics };
+}
+
+/** A run of point characters from `start`; `${...}` groups may hold any characters but `}` and whitespace. */
+function lexWord(text: string, start: number, from: number, tokens: IToken[]): number {
+  const n = text.length;
+  let end = from;
+  while (end < n) {
+    const c = text.charCodeAt(end);
+    if (c === 36 && text.charCodeAt(end + 1) === 123) {
+      let close = end + 2;
+      while (close < n && text.charCodeAt(close) !== 125 && !isSpace(text.charCodeAt(close))) close++;
+      if (text.charCodeAt(close) !== 125) break;
+      end = close + 1;
+      continue;
+    }
+    if (c < 128 && WORD_CHAR[c] === 1) {
+      end++;
+      continue;
+    }
+    break;
+  }
+  if (end === start) end = start + 1; // a lone `$` or similar: still one token, the checker explains it
+  const image = text.slice(start, end);
+  const type = image === '*' || image === '**' ? T.StarWord : (T.KEYWORDS.get(image) ?? T.Word);
+  tokens.push(makeToken(type, image, start));
+  return end;
+}
+
+function lexString(text: string, start: number, quote: number, tokens: IToken[], diagnostics: Diagnostic[]): number {
+  const n = text.length;
+  let end = start + 1;
+  while (end < n) {
+    const c = text.charCodeAt(end);
+    if (c === 92) { end += 2; continue; }
+    if (c === quote) {
+      tokens.push(makeToken(T.StringLiteral, text.slice(start, end + 1), start));
+      return end + 1;
+    }
+    if (c === 10) break;
+    end++;
+  }
+  if (end > n) end = n;
+  let lineEnd = end;
+  if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  diagnostics.push(
+    makeDiagnostic('E0005', 'error', 'unterminated string literal', { span: { start, end: start + 1 }, label: 'string starts here' }, {
+      help: [`close the string with \`${String.fromCharCode(quote)}\` before the end of the line`],
+    }),
+  );
+  tokens.push(makeToken(T.StringLiteral, text.slice(start, lineEnd), start));
+  return end;
+}
+
+/** The value of a string token with its quotes removed and escapes resolved. */
+export function stringValue(image: string): string {
+  const quote = image[0];
+  const body = image.length >= 2 && image[image.length - 1] === quote ? image.slice(1, -1) : image.slice(1);
+  return body.replace(/\\(u\{[0-9a-fA-F]{1,6}\}|.)/gs, (_, e: string) => {
+    switch (e[0]) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'r': return '\r';
+      case '0': return '\0';
+      case 'u': {
+        const cp = parseInt(e.slice(2, -1), 16);
+        return cp <= 0x10ffff ? String.fromCodePoint(cp) : e;
+      }
+      default: return e;
+    }
+  });
+}

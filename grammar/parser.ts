@@ -1,0 +1,1036 @@
+// Parser: tokens → AST for all five file kinds, with chevrotain's error recovery so one mistake gives one
+// diagnostic. The AST is built in embedded actions (no CST: it costs more than the whole lexer). Mistakes
+// users often make in the pipeline DSL (`=` for `=>`, `]=` for `]=>`, a step with no stop, a stop with no
+// step) are parsed on purpose and reported with precise codes instead of chevrotain's generic message.
+
+import {
+  EmbeddedActionsParser,
+  EOF,
+  type IParserErrorMessageProvider,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
+import type * as A from './ast.ts';
+import { makeDiagnostic, type Diagnostic } from './diagnostic.ts';
+import { lex, stringValue } from './lexer.ts';
+import type { Span } from './span.ts';
+import * as T from './tokens.ts';
+
+export interface ParseResult {
+  readonly ast: A.Document;
+  readonly diagnostics: Diagnostic[];
+}
+
+const ROOT_NAMES: Record<A.FileKind, string> = {
+  bind: 'Bind',
+  router: 'Router',
+  app: 'App',
+  mechtron: 'Mechtron',
+  script: '',
+};
+
+/** Exclusive end offset of a token (NaN for a token chevrotain inserted during recovery). */
+function endOf(t: IToken): number {
+  return (t.endOffset ?? NaN) + 1;
+}
+
+function describeToken(token: IToken): string {
+  if (token.tokenType === EOF) return 'end of file';
+  const image = token.image.length > 24 ? `${token.image.slice(0, 24)}…` : token.image;
+  return `\`${image}\``;
+}
+
+function tokenLabel(type: TokenType): string {
+  return type.LABEL ?? type.name;
+}
+
+function orList(items: string[]): string {
+  const unique = [...new Set(items)];
+  if (unique.length <= 1) return unique[0] ?? 'something else';
+  return `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${tokenLabel(expected)}, found ${describeToken(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describeToken(firstRedundant)} after the end of the document`,
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, customUserDescription }) => {
+    const expected =
+      customUserDescription ?? orList(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => tokenLabel(path[0]!))));
+    return `expected ${expected}, found ${describeToken(actual[0]!)}`;
+  },
+  buildEarlyExitMessage: ({ expectedIterationPaths, actual, customUserDescription }) => {
+    const expected = customUserDescription ?? orList(expectedIterationPaths.map((path) => tokenLabel(path[0]!)));
+    return `expected at least one ${expected}, found ${describeToken(actual[0]!)}`;
+  },
+};
+
+class StarlaneParser extends EmbeddedActionsParser {
+  /** Diagnostics raised by grammar actions (E0110, E0111, E0112, E0004). */
+  diags: Diagnostic[] = [];
+  private sawLegacyPrefix = false;
+  legacyScript = false;
+
+  constructor() {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages });
+    this.performSelfAnalysis();
+  }
+
+  load(tokens: IToken[]): void {
+    this.input = tokens;
+    this.diags = [];
+    this.sawLegacyPrefix = false;
+    this.legacyScript = false;
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private span(first: IToken, last: IToken | undefined = this.LA(0)): Span {
+    const start = Number.isNaN(first.startOffset) ? this.prevEnd() : first.startOffset;
+    const lastEnd = last && !Number.isNaN(endOf(last)) ? endOf(last) : start;
+    return { start, end: Math.max(start, lastEnd) };
+  }
+
+  private tspan(t: IToken): Span {
+    if (Number.isNaN(t.startOffset)) {
+      const at = this.prevEnd();
+      return { start: at, end: at };
+    }
+    return { start: t.startOffset, end: endOf(t) };
+  }
+
+  private prevEnd(): number {
+    const prev = this.LA(0);
+    return prev && !Number.isNaN(endOf(prev)) ? endOf(prev) : 0;
+  }
+
+  private name(t: IToken): A.Name {
+    return { text: t.image, span: this.tspan(t) };
+  }
+
+  private error(code: string, message: string, span: Span, label: string, parts: Parameters<typeof makeDiagnostic>[4] = {}): void {
+    this.diags.push(makeDiagnostic(code, 'error', message, { span, label }, parts));
+  }
+
+
+  /**
+   * A CamelCase name never starts a stop; only all-caps points do (`ROOT`, `GLOBAL::x` lexes as a word).
+   * Without this gate a route that lacks its `;` would swallow the next route's `Route` as a stop.
+   */
+  private stopAhead = (): boolean => {
+    const next = this.LA(1);
+    return next.tokenType !== T.Ident || /^[A-Z]+$/.test(next.image);
+  };
+
+  // ------------------------------------------------------------ documents
+
+  public rootHeader = this.RULE('rootHeader', (): A.RootHeader => {
+    const name = this.CONSUME(T.Ident);
+    let version: IToken | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      const key = this.CONSUME2(T.Word);
+      this.CONSUME(T.Equals);
+      version = this.CONSUME3(T.Word);
+      this.CONSUME(T.RParen);
+      this.ACTION(() => {
+        if (key.image !== 'version' && !Number.isNaN(key.startOffset)) {
+          this.error('E0001', `expected \`version\`, found \`${key.image}\``, this.tspan(key), 'the root takes only `version=`', {
+            suggestions: [{ message: 'write `version`', edits: [{ span: this.tspan(key), newText: 'version' }], applicability: 'machine' }],
+          });
+        }
+      });
+    });
+    return this.ACTION(() => ({
+      name: this.name(name),
+      version: version && !Number.isNaN(version.startOffset) ? this.name(version) : undefined,
+      span: this.span(name),
+    }));
+  });
+
+  public bindDocument = this.RULE('bindDocument', (): { header: A.RootHeader; body: A.Scope[] } => {
+    const header = this.SUBRULE(this.rootHeader);
+    const body = this.SUBRULE(this.block);
+    return { header, body };
+  });
+
+  public configDocument = this.RULE('configDocument', (): { header: A.RootHeader; sections: A.Section[] } => {
+    const header = this.SUBRULE(this.rootHeader);
+    const sections = this.SUBRULE(this.configBody);
+    return { header, sections };
+  });
+
+  public configBody = this.RULE('configBody', (): A.Section[] => {
+    const sections: A.Section[] = [];
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      const section = this.SUBRULE(this.section);
+      this.ACTION(() => section && sections.push(section));
+    });
+    this.CONSUME(T.RCurly);
+    return sections;
+  });
+
+  public script = this.RULE('script', (): A.Command[] => {
+    const commands: A.Command[] = [];
+    this.MANY(() => {
+      const command = this.SUBRULE(this.command);
+      this.ACTION(() => command && commands.push(command));
+    });
+    return commands;
+  });
+
+  // ------------------------------------------------------------ bind: scopes and selectors
+
+  public scope = this.RULE('scope', (): A.Scope => {
+    const first = this.LA(1);
+    const selector = this.SUBRULE(this.selector);
+    const finish = (blockStep: A.Step | undefined, body: A.Scope[] | undefined, pipeline: A.Segment[] | undefined): A.Scope =>
+      ({ kind: 'Scope', selector, blockStep, body, pipeline, span: this.span(first) });
+    return this.OR({
+      ERR_MSG: 'a step (`->`, `=>`, `-[ ]->`, `=[ ]=>`)',
+      DEF: [
+        {
+          ALT: () => {
+            const step = this.SUBRULE(this.step);
+            return this.OR2([
+              {
+                ALT: () => {
+                  const body = this.SUBRULE(this.block);
+                  return this.ACTION(() => finish(step, body, undefined));
+                },
+              },
+              {
+                ALT: () => {
+                  const stop = this.OPTION({ GATE: this.stopAhead, DEF: () => this.SUBRULE(this.stop) });
+                  const segments: A.Segment[] = [];
+                  this.ACTION(() => this.addSegment(segments, step, stop));
+                  this.SUBRULE(this.pipelineTail, { ARGS: [segments] });
+                  return this.ACTION(() => finish(undefined, undefined, segments));
+                },
+              },
+            ]);
+          },
+        },
+        {
+          GATE: this.stopAhead,
+          ALT: () => {
+            const stop = this.SUBRULE2(this.stop);
+            const segments: A.Segment[] = [];
+            this.ACTION(() => this.addSegment(segments, undefined, stop));
+            this.SUBRULE2(this.pipelineTail, { ARGS: [segments] });
+            return this.ACTION(() => finish(undefined, undefined, segments));
+          },
+        },
+        {
+          ALT: () => {
+            const open = this.SUBRULE2(this.block);
+            return this.ACTION(() => {
+              const at = selector.span.end;
+              this.error('E0001', 'expected a step before the block', { start: at, end: at }, 'expected `->` here', {
+                suggestions: [{ message: 'add a step', edits: [{ span: { start: at, end: at }, newText: ' ->' }], applicability: 'machine' }],
+              });
+              return finish(undefined, open, undefined);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const semi = this.CONSUME(T.Semi);
+            return this.ACTION(() => {
+              this.error('E0111', 'route without a pipeline', this.span(first, semi), 'expected a step and a stop, such as `-> (( )) => &`', {});
+              return finish(undefined, undefined, []);
+            });
+          },
+        },
+      ],
+    });
+  });
+
+  public block = this.RULE('block', (): A.Scope[] => {
+    const body: A.Scope[] = [];
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      const inner = this.SUBRULE(this.scope);
+      this.ACTION(() => inner && body.push(inner));
+    });
+    this.CONSUME(T.RCurly);
+    this.OPTION(() => this.CONSUME(T.Semi));
+    return body;
+  });
+
+  public selector = this.RULE('selector', (): A.Selector => {
+    const first = this.LA(1);
+    const levels: A.SelectorName[] = [];
+    const filters: A.Filter[] = [];
+    let path: A.PathPattern | undefined;
+    this.OR({
+      ERR_MSG: 'a selector (`Route`, `Http<Get>`, `<Get>`, `*`)',
+      DEF: [
+        { ALT: () => { const t = this.CONSUME(T.Ident); this.ACTION(() => levels.push({ ...this.name(t), angled: false })); } },
+        { ALT: () => { const t = this.CONSUME(T.StarWord); this.ACTION(() => levels.push({ ...this.name(t), angled: false })); } },
+        {
+          ALT: () => {
+            this.CONSUME(T.LAngle);
+            const t = this.OR2([{ ALT: () => this.CONSUME2(T.Ident) }, { ALT: () => this.CONSUME2(T.StarWord) }]);
+            this.CONSUME(T.RAngle);
+            this.ACTION(() => levels.push({ ...this.name(t), angled: true }));
+          },
+        },
+      ],
+    });
+    this.OPTION(() => {
+      this.CONSUME2(T.LAngle);
+      const inner = this.SUBRULE(this.stackedNames);
+      this.CONSUME2(T.RAngle);
+      this.ACTION(() => levels.push(...inner));
+    });
+    this.MANY(() => {
+      this.OPTION2(() => this.CONSUME(T.Dash));
+      const filter = this.SUBRULE(this.filter);
+      this.ACTION(() => filter && filters.push(filter));
+    });
+    this.OPTION3(() => {
+      const before = this.ACTION(() => this.LA(0));
+      const t = this.CONSUME(T.Path);
+      this.ACTION(() => {
+        path = { text: t.image, span: this.tspan(t) };
+        const gapStart = endOf(before);
+        if (gapStart < t.startOffset) {
+          const gap = { start: gapStart, end: t.startOffset };
+          this.error('E0008', 'whitespace before a path pattern', gap, 'remove this space', {
+            notes: ['a selector is written without spaces: `Route<Http<Get>>/users`'],
+            suggestions: [{ message: 'join the path to its selector', edits: [{ span: gap, newText: '' }], applicability: 'machine' }],
+          });
+        }
+      });
+    });
+    return this.ACTION(() => ({ levels, filters, path, span: this.span(first) }));
+  });
+
+  public stackedNames = this.RULE('stackedNames', (): A.SelectorName[] => {
+    const names: A.SelectorName[] = [];
+    const t = this.OR([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.StarWord) }]);
+    this.ACTION(() => names.push({ ...this.name(t), angled: false }));
+    this.OPTION(() => {
+      this.CONSUME(T.LAngle);
+      const inner = this.SUBRULE(this.stackedNames);
+      this.CONSUME(T.RAngle);
+      this.ACTION(() => names.push(...inner));
+    });
+    return names;
+  });
+
+  public filter = this.RULE('filter', (): A.Filter => {
+    const open = this.CONSUME(T.LParen);
+    const name = this.CONSUME(T.Word);
+    const args: A.FilterArg[] = [];
+    this.MANY(() => {
+      const value = this.SUBRULE(this.filterValue);
+      let keyed: IToken | undefined;
+      this.OPTION(() => {
+        this.CONSUME(T.Equals);
+        keyed = this.SUBRULE2(this.filterValue);
+      });
+      this.ACTION(() => {
+        if (keyed) args.push({ key: this.name(value), value: this.name(keyed), span: this.span(value, keyed) });
+        else args.push({ key: undefined, value: this.name(value), span: this.tspan(value) });
+      });
+    });
+    this.CONSUME(T.RParen);
+    return this.ACTION(() => ({ name: this.name(name), args, span: this.span(open) }));
+  });
+
+  public filterValue = this.RULE('filterValue', (): IToken =>
+    this.OR([
+      { ALT: () => this.CONSUME(T.Word) },
+      { ALT: () => this.CONSUME(T.Ident) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]),
+  );
+
+  // ------------------------------------------------------------ bind: pipelines
+
+  /** Segments after the first, up to and including the route's `;`. */
+  public pipelineTail = this.RULE('pipelineTail', (segments: A.Segment[]): void => {
+    this.MANY({
+      GATE: this.stopAhead,
+      DEF: () => this.OR([
+        {
+          ALT: () => {
+            const step = this.SUBRULE(this.step);
+            const stop = this.OPTION({ GATE: this.stopAhead, DEF: () => this.SUBRULE(this.stop) });
+            this.ACTION(() => this.addSegment(segments, step, stop));
+          },
+        },
+        {
+          GATE: this.stopAhead,
+          ALT: () => {
+            const stop = this.SUBRULE2(this.stop);
+            this.ACTION(() => this.addSegment(segments, undefined, stop));
+          },
+        },
+      ]),
+    });
+    this.CONSUME(T.Semi);
+  });
+
+  private addSegment(segments: A.Segment[], step: A.Step | undefined, stop: A.Stop | undefined): void {
+    if (!step && !stop) return;
+    if (step && !stop) {
+      this.error('E0111', 'step without a stop', step.span, 'this step leads nowhere', {
+        notes: ['every step must be followed by a stop: `(( ))`, `&`, a point, a call or `!status`'],
+      });
+    } else if (!step && stop) {
+      this.error('E0112', 'stop without a step before it', stop.span, 'expected a step before this stop', {
+        suggestions: [{ message: 'pass the request on with `->`', edits: [{ span: { start: stop.span.start, end: stop.span.start }, newText: '-> ' }], applicability: 'maybe' }],
+      });
+    }
+    const start = step?.span.start ?? stop!.span.start;
+    const end = stop?.span.end ?? step!.span.end;
+    segments.push({ step, stop, span: { start, end } });
+  }
+
+  public step = this.RULE('step', (): A.Step => {
+    return this.OR({
+      ERR_MSG: 'a step (`->`, `=>`, `-[ ]->`, `=[ ]=>`)',
+      DEF: [
+        { ALT: () => { const t = this.CONSUME(T.Arrow); return this.ACTION(() => this.plainStep(t, 'request')); } },
+        { ALT: () => { const t = this.CONSUME(T.FatArrow); return this.ACTION(() => this.plainStep(t, 'response')); } },
+        {
+          ALT: () => {
+            const t = this.CONSUME(T.Equals);
+            return this.ACTION(() => {
+              const span = this.tspan(t);
+              this.error('E0110', '`=` is not a step', span, 'not a step', {
+                notes: ['steps are `->` (pass the request), `=>` (pass the response), `-[ P ]->` and `=[ P ]=>`'],
+                suggestions: [{ message: 'did you mean `=>`?', edits: [{ span, newText: '=>' }], applicability: 'maybe' }],
+              });
+              return this.plainStep(t, 'response');
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const open = this.CONSUME(T.RequestCheckOpen);
+            const pattern = this.SUBRULE(this.pattern);
+            const pass = this.SUBRULE(this.checkClose);
+            return this.ACTION((): A.Step => ({ kind: 'Step', check: 'request', pattern, pass, span: this.span(open) }));
+          },
+        },
+        {
+          ALT: () => {
+            const open = this.CONSUME(T.ResponseCheckOpen);
+            const pattern = this.SUBRULE2(this.pattern);
+            const pass = this.SUBRULE2(this.checkClose);
+            return this.ACTION((): A.Step => ({ kind: 'Step', check: 'response', pattern, pass, span: this.span(open) }));
+          },
+        },
+      ],
+    });
+  });
+
+  private plainStep(t: IToken, pass: A.Flow): A.Step {
+    return { kind: 'Step', check: undefined, pattern: undefined, pass, span: this.tspan(t) };
+  }
+
+  public checkClose = this.RULE('checkClose', (): A.Flow =>
+    this.OR({
+      ERR_MSG: '`]->` or `]=>`',
+      DEF: [
+        { ALT: () => { this.CONSUME(T.CheckCloseArrow); return 'request' as const; } },
+        { ALT: () => { this.CONSUME(T.CheckCloseFatArrow); return 'response' as const; } },
+        {
+          ALT: () => {
+            const t = this.CONSUME(T.BrokenCheckClose);
+            return this.ACTION(() => {
+              const fixed = `${t.image}>`;
+              const span = this.tspan(t);
+              this.error('E0110', 'unterminated step', span, `\`${t.image}\` is not a step`, {
+                notes: ['a payload check ends with `]->` (pass the request on) or `]=>` (pass the response on)'],
+                suggestions: [{ message: `did you mean \`${fixed}\`?`, edits: [{ span, newText: fixed }], applicability: 'maybe' }],
+              });
+              return t.image === ']-' ? ('request' as const) : ('response' as const);
+            });
+          },
+        },
+      ],
+    }),
+  );
+
+  public stop = this.RULE('stop', (): A.Stop =>
+    this.OR({
+      ERR_MSG: 'a stop (`(( ))`, `&`, a point or `!status`)',
+      DEF: [
+        { ALT: () => { const t = this.CONSUME(T.CoreStop); return this.ACTION((): A.Stop => ({ kind: 'CoreStop', legacy: false, span: this.tspan(t) })); } },
+        { ALT: () => { const t = this.CONSUME(T.LegacyCoreStop); return this.ACTION((): A.Stop => ({ kind: 'CoreStop', legacy: true, span: this.tspan(t) })); } },
+        { ALT: () => { const t = this.CONSUME(T.Amp); return this.ACTION((): A.Stop => ({ kind: 'ReplyStop', span: this.tspan(t) })); } },
+        {
+          ALT: () => {
+            const bang = this.CONSUME(T.Bang);
+            const status = this.CONSUME(T.Word);
+            const message = this.OPTION(() => this.CONSUME(T.StringLiteral));
+            return this.ACTION((): A.Stop => ({
+              kind: 'StatusStop',
+              status: this.name(status),
+              message: message ? { value: stringValue(message.image), span: this.tspan(message) } : undefined,
+              span: this.span(bang),
+            }));
+          },
+        },
+        {
+          GATE: this.stopAhead,
+          ALT: () => {
+            const point = this.OR2([{ ALT: () => this.CONSUME2(T.Word) }, { ALT: () => this.CONSUME(T.Ident) }]);
+            let method: A.MethodRef | undefined;
+            let path: IToken | undefined;
+            this.OPTION2(() => {
+              this.CONSUME(T.Caret);
+              method = this.SUBRULE(this.methodRef);
+              this.OPTION3(() => { path = this.CONSUME(T.Path); });
+            });
+            return this.ACTION((): A.Stop => {
+              const ref = { text: point.image, span: this.tspan(point) };
+              if (!method) return { kind: 'PointStop', point: ref, span: ref.span };
+              return { kind: 'CallStop', point: ref, method, path: path && { text: path.image, span: this.tspan(path) }, span: this.span(point) };
+            });
+          },
+        },
+      ],
+    }),
+  );
+
+  public methodRef = this.RULE('methodRef', (): A.MethodRef => {
+    const kind = this.CONSUME(T.Ident);
+    let method: IToken | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.LAngle);
+      method = this.OR([{ ALT: () => this.CONSUME2(T.Ident) }, { ALT: () => this.CONSUME(T.StarWord) }]);
+      this.CONSUME(T.RAngle);
+    });
+    return this.ACTION(() => ({ waveKind: this.name(kind), method: method && this.name(method), span: this.span(kind) }));
+  });
+
+  // ------------------------------------------------------------ payload patterns
+
+  public pattern = this.RULE('pattern', (): A.PayloadPattern => {
+    const at = this.prevEnd();
+    const result = this.OPTION(() =>
+      this.OR([
+        { ALT: () => { const t = this.CONSUME(T.StarWord); return this.ACTION((): A.PayloadPattern => ({ kind: 'AnyPattern', span: this.tspan(t) })); } },
+        { ALT: () => this.SUBRULE(this.structurePattern) },
+      ]),
+    );
+    return this.ACTION((): A.PayloadPattern => result ?? { kind: 'EmptyPattern', span: { start: at, end: at } });
+  });
+
+  public structurePattern = this.RULE('structurePattern', (): A.PayloadPattern => {
+    const name = this.CONSUME(T.Ident);
+    let structure: A.Structure | undefined;
+    let format: A.Name | undefined;
+    let validator: A.Validator | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          const range = this.OPTION(() => this.CONSUME6(T.Word));
+          this.CONSUME(T.RBracket);
+          this.ACTION(() => { structure = { kind: 'ListStructure', item: this.name(name), range: range && this.name(range), span: this.span(name) }; });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LCurly);
+          const entries: A.MapEntry[] = [];
+          let rest: A.MapRest | undefined;
+          this.MANY_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              this.OR2({
+                IGNORE_AMBIGUITIES: true,
+                DEF: [
+                  {
+                    ALT: () => {
+                      const star = this.CONSUME(T.StarWord);
+                      const inner = this.OPTION2(() => {
+                        this.CONSUME(T.LAngle);
+                        const p = this.SUBRULE(this.pattern);
+                        this.CONSUME(T.RAngle);
+                        return p;
+                      });
+                      this.ACTION(() => { rest = { pattern: inner, span: this.span(star) }; });
+                    },
+                  },
+                  {
+                    ALT: () => {
+                      const key = this.CONSUME7(T.Word);
+                      const optional = this.OPTION3(() => this.CONSUME(T.Question));
+                      const inner = this.OPTION4(() => {
+                        this.CONSUME2(T.LAngle);
+                        const p = this.SUBRULE2(this.pattern);
+                        this.CONSUME2(T.RAngle);
+                        return p;
+                      });
+                      this.ACTION(() => entries.push({ key: this.name(key), optional: optional !== undefined, pattern: inner, span: this.span(key) }));
+                    },
+                  },
+                ],
+              });
+            },
+          });
+          this.CONSUME(T.RCurly);
+          this.ACTION(() => { structure = { kind: 'MapStructure', name: this.name(name), entries, rest, span: this.span(name) }; });
+        },
+      },
+      { ALT: () => { this.ACTION(() => { structure = { kind: 'KindStructure', name: this.name(name), span: this.tspan(name) }; }); } },
+    ]);
+    this.MANY(() => {
+      this.CONSUME(T.Tilde);
+      this.OR3([
+        {
+          ALT: () => {
+            const kw = this.CONSUME2(T.Word);
+            this.CONSUME(T.LParen);
+            const point = this.CONSUME3(T.Word);
+            this.CONSUME(T.RParen);
+            this.ACTION(() => {
+              if (kw.image !== 'schema') {
+                this.error('E0506', `unknown validator \`${kw.image}\``, this.tspan(kw), 'not a validator', {
+                  notes: ['validators are `schema(point)` and `point^Ext<Method>`'],
+                });
+              }
+              validator = { kind: 'SchemaValidator', point: { text: point.image, span: this.tspan(point) }, span: this.span(kw) };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const point = this.CONSUME4(T.Word);
+            this.CONSUME(T.Caret);
+            const method = this.SUBRULE(this.methodRef);
+            this.ACTION(() => { validator = { kind: 'MechtronValidator', point: { text: point.image, span: this.tspan(point) }, method, span: this.span(point) }; });
+          },
+        },
+        { ALT: () => { const f = this.CONSUME5(T.Word); this.ACTION(() => { format = this.name(f); }); } },
+      ]);
+    });
+    return this.ACTION((): A.PayloadPattern => ({ kind: 'StructurePattern', structure: structure!, format, validator, span: this.span(name) }));
+  });
+
+  // ------------------------------------------------------------ app / mechtron sections
+
+  public section = this.RULE('section', (): A.Section => {
+    const name = this.CONSUME(T.Ident);
+    this.CONSUME(T.LCurly);
+    const content = this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => name.image === 'Install',
+          ALT: () => {
+            const commands: A.Command[] = [];
+            this.MANY(() => {
+              const c = this.SUBRULE(this.command);
+              this.ACTION(() => c && commands.push(c));
+            });
+            return { kind: 'Commands' as const, commands };
+          },
+        },
+        {
+          GATE: () => name.image === 'Require',
+          ALT: () => {
+            const kinds: A.KindRef[] = [];
+            this.MANY2(() => {
+              const k = this.SUBRULE(this.kindRef);
+              this.OPTION(() => this.CONSUME(T.Semi));
+              this.ACTION(() => k && kinds.push(k));
+            });
+            return { kind: 'Kinds' as const, kinds };
+          },
+        },
+        { ALT: () => ({ kind: 'Props' as const, props: this.SUBRULE(this.props) }) },
+      ],
+    });
+    this.CONSUME(T.RCurly);
+    return this.ACTION((): A.Section => ({ kind: 'Section', name: this.name(name), content, span: this.span(name) }));
+  });
+
+  public props = this.RULE('props', (): A.Prop[] => {
+    const props: A.Prop[] = [];
+    this.MANY(() => {
+      const p = this.SUBRULE(this.prop);
+      this.ACTION(() => p && props.push(p));
+    });
+    return props;
+  });
+
+  public prop = this.RULE('prop', (): A.Prop => {
+    const first = this.LA(1);
+    let op: A.PropOp = 'set';
+    let plus = false;
+    let value: A.Value | undefined;
+    const key = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Bang);
+          op = 'unset';
+          plus = true;
+          return this.SUBRULE(this.propKey);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => {
+            this.OR2([
+              { ALT: () => { this.CONSUME(T.Plus); plus = true; } },
+              { ALT: () => { this.CONSUME(T.PlusAt); plus = true; op = 'lock'; } },
+            ]);
+          });
+          const k = this.SUBRULE2(this.propKey);
+          this.CONSUME(T.Equals);
+          const v = this.OR3({
+            ERR_MSG: 'a value',
+            DEF: [
+              { ALT: () => this.CONSUME(T.Word) },
+              { ALT: () => this.CONSUME(T.Ident) },
+              { ALT: () => this.CONSUME(T.StringLiteral) },
+            ],
+          });
+          this.ACTION(() => {
+            const quoted = v.tokenType === T.StringLiteral;
+            value = { text: quoted ? stringValue(v.image) : v.image, quoted, span: this.tspan(v) };
+          });
+          return k;
+        },
+      },
+    ]);
+    const terminator = this.OPTION2(() => this.OR4([{ ALT: () => this.CONSUME(T.Semi) }, { ALT: () => this.CONSUME(T.Comma) }]));
+    return this.ACTION((): A.Prop => ({
+      kind: 'Prop', op, plus, key: this.name(key), value, terminator: terminator && this.name(terminator), span: this.span(first),
+    }));
+  });
+
+  public propKey = this.RULE('propKey', (): IToken =>
+    this.OR({ ERR_MSG: 'a property key', DEF: [{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.Ident) }] }),
+  );
+
+  public kindRef = this.RULE('kindRef', (): A.KindRef => {
+    const base = this.CONSUME(T.Ident);
+    let sub: A.KindRef | A.SpecificRef | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.LAngle);
+      this.OR([
+        { ALT: () => { const k = this.SUBRULE(this.kindRef); this.ACTION(() => { sub = k; }); } },
+        { ALT: () => { const w = this.CONSUME(T.Word); this.ACTION(() => { sub = { kind: 'SpecificRef', text: w.image, span: this.tspan(w) }; }); } },
+      ]);
+      this.CONSUME(T.RAngle);
+    });
+    return this.ACTION((): A.KindRef => ({ kind: 'KindRef', base: this.name(base), sub, span: this.span(base) }));
+  });
+
+  // ------------------------------------------------------------ commands
+
+  public command = this.RULE('command', (): A.Command | undefined => {
+    const legacy = this.OPTION(() => this.CONSUME(T.Question));
+    this.ACTION(() => {
+      if (legacy && !this.sawLegacyPrefix) {
+        this.sawLegacyPrefix = true;
+        this.legacyScript = true;
+        const span = this.span(legacy, this.LA(1));
+        this.error('E0004', 'legacy `? create` prefix', span, 'Starlane 0.2 form', {
+          notes: ['v1 writes the ensure marker after the command: `create? ...`'],
+          help: ['run `starc migrate` on this file to convert it to v1'],
+        });
+      }
+    });
+    const command = this.OR({
+      ERR_MSG: 'a command (`create`, `publish`, `select`, `set`, `get`, `delete`, `watch`, `send`, `exit`)',
+      DEF: [
+        { ALT: () => this.SUBRULE(this.createCommand, { ARGS: [legacy !== undefined] }) },
+        { ALT: () => this.SUBRULE(this.publishCommand, { ARGS: [legacy !== undefined] }) },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.KwSelect);
+            const pattern = this.CONSUME(T.Word);
+            const kind = this.OPTION2(() => {
+              this.CONSUME(T.LAngle);
+              const k = this.SUBRULE(this.kindRef);
+              this.CONSUME(T.RAngle);
+              return k;
+            });
+            return this.ACTION((): A.Command => ({ kind: 'SelectCommand', keyword: this.name(kw), pattern: this.pointRef(pattern), particleKind: kind, span: this.span(kw) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.KwSet);
+            const point = this.CONSUME2(T.Word);
+            this.CONSUME(T.LCurly);
+            const props = this.SUBRULE(this.props);
+            this.CONSUME(T.RCurly);
+            return this.ACTION((): A.Command => ({ kind: 'SetCommand', keyword: this.name(kw), point: this.pointRef(point), props, span: this.span(kw) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.KwGet);
+            const point = this.CONSUME3(T.Word);
+            const keys: A.Name[] = [];
+            this.OPTION3(() => {
+              this.CONSUME2(T.LCurly);
+              this.MANY_SEP({ SEP: T.Comma, DEF: () => { const k = this.CONSUME4(T.Word); this.ACTION(() => keys.push(this.name(k))); } });
+              this.CONSUME2(T.RCurly);
+            });
+            return this.ACTION((): A.Command => ({ kind: 'GetCommand', keyword: this.name(kw), point: this.pointRef(point), keys, span: this.span(kw) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.KwDelete);
+            const ensure = this.OPTION4(() => this.CONSUME2(T.Question));
+            const point = this.CONSUME5(T.Word);
+            return this.ACTION((): A.Command => ({ kind: 'DeleteCommand', keyword: this.name(kw), ensure: ensure !== undefined, point: this.pointRef(point), span: this.span(kw) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.KwWatch);
+            const point = this.CONSUME6(T.Word);
+            return this.ACTION((): A.Command => ({ kind: 'WatchCommand', keyword: this.name(kw), point: this.pointRef(point), span: this.span(kw) }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.KwSend);
+            const point = this.CONSUME7(T.Word);
+            const method = this.SUBRULE(this.methodRef);
+            const path = this.OPTION5(() => this.CONSUME(T.Path));
+            const body = this.OPTION6(() =>
+              this.OR2([{ ALT: () => this.CONSUME(T.StringLiteral) }, { ALT: () => this.CONSUME8(T.Word) }]),
+            );
+            return this.ACTION((): A.Command => ({
+              kind: 'SendCommand',
+              keyword: this.name(kw),
+              point: this.pointRef(point),
+              method,
+              path: path && { text: path.image, span: this.tspan(path) },
+              body: body && {
+                text: body.tokenType === T.StringLiteral ? stringValue(body.image) : body.image,
+                quoted: body.tokenType === T.StringLiteral,
+                span: this.tspan(body),
+              },
+              span: this.span(kw),
+            }));
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.KwExit);
+            return this.ACTION((): A.Command => ({ kind: 'ExitCommand', keyword: this.name(kw), span: this.span(kw) }));
+          },
+        },
+        {
+          // Not a command word: one diagnostic, then skip to the `;` so the next command parses cleanly.
+          IGNORE_AMBIGUITIES: true,
+          ALT: () => {
+            const word = this.OR3([{ ALT: () => this.CONSUME9(T.Word) }, { ALT: () => this.CONSUME(T.Ident) }]);
+            this.ACTION(() => {
+              this.diags.push(unknownCommand(word, this.tspan(word)));
+              while (this.LA(1).tokenType !== T.Semi && this.LA(1).tokenType !== EOF && this.LA(1).tokenType !== T.RCurly) this.SKIP_TOKEN();
+            });
+            return undefined;
+          },
+        },
+      ],
+    });
+    const semi = this.CONSUME(T.Semi);
+    return this.ACTION(() => command && ({ ...command, span: { start: command.span.start, end: semi && !Number.isNaN(endOf(semi)) ? endOf(semi) : command.span.end } }));
+  });
+
+  public createCommand = this.RULE('createCommand', (legacyEnsure: boolean): A.Command => {
+    const kw = this.CONSUME(T.KwCreate);
+    let mode: A.CreateMode = legacyEnsure ? 'ensure' : 'plain';
+    this.OPTION(() =>
+      this.OR([
+        { ALT: () => { this.CONSUME(T.Question); mode = 'ensure'; } },
+        { ALT: () => { this.CONSUME(T.Bang); mode = 'override'; } },
+      ]),
+    );
+    const point = this.CONSUME(T.Word);
+    const generated = this.OPTION2(() => this.CONSUME(T.Percent));
+    this.CONSUME(T.LAngle);
+    const kind = this.SUBRULE(this.kindRef);
+    this.CONSUME(T.RAngle);
+    const props = this.OPTION3(() => {
+      this.CONSUME(T.LCurly);
+      const p = this.SUBRULE(this.props);
+      this.CONSUME(T.RCurly);
+      return p;
+    });
+    return this.ACTION((): A.Command => ({
+      kind: 'CreateCommand', keyword: this.name(kw), mode, point: this.pointRef(point), generated: generated !== undefined,
+      particleKind: kind, props, span: this.span(kw),
+    }));
+  });
+
+  public publishCommand = this.RULE('publishCommand', (legacyEnsure: boolean): A.Command => {
+    const kw = this.CONSUME(T.KwPublish);
+    const ensure = this.OPTION(() => this.CONSUME(T.Question));
+    this.CONSUME(T.CaretBracket);
+    const source = this.OR([{ ALT: () => this.CONSUME(T.Word) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.CONSUME(T.CheckCloseArrow);
+    const target = this.CONSUME2(T.Word);
+    return this.ACTION((): A.Command => ({
+      kind: 'PublishCommand', keyword: this.name(kw), ensure: legacyEnsure || ensure !== undefined,
+      source: { text: source.tokenType === T.StringLiteral ? stringValue(source.image) : source.image, span: this.tspan(source) },
+      target: this.pointRef(target), span: this.span(kw),
+    }));
+  });
+
+  private pointRef(t: IToken): A.PointRef | undefined {
+    if (Number.isNaN(t.startOffset)) return undefined;
+    return { text: t.image, span: this.tspan(t) };
+  }
+}
+
+const COMMAND_WORDS = ['create', 'publish', 'select', 'set', 'get', 'delete', 'watch', 'send', 'exit'];
+
+function unknownCommand(word: IToken, span: Span): Diagnostic {
+  const close = COMMAND_WORDS.find((c) => nearlyEqual(word.image.toLowerCase(), c));
+  return makeDiagnostic('E0601', 'error', `unknown command \`${word.image}\``, { span, label: 'not a command' }, {
+    notes: [`commands are ${COMMAND_WORDS.map((c) => `\`${c}\``).join(', ')}`],
+    suggestions: close ? [{ message: `did you mean \`${close}\`?`, edits: [{ span, newText: close }], applicability: 'maybe' }] : [],
+  });
+}
+
+/** A cheap "one edit apart" test; grammar/ must not depend on the compiler's suggestion helpers. */
+function nearlyEqual(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+let shared: StarlaneParser | undefined;
+
+function parser(): StarlaneParser {
+  shared ??= new StarlaneParser();
+  return shared;
+}
+
+/** Turn chevrotain's recognition errors into E0001 diagnostics, keeping one per mistake. */
+function recognitionDiagnostics(errors: IRecognitionException[], textLength: number, lexDiagnostics: Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let coveredUntil = -1;
+  const unclosed = lexDiagnostics.some((d) => d.code === 'E0007');
+  for (const e of errors) {
+    const token = e.token;
+    const atEof = token.tokenType === EOF || Number.isNaN(token.startOffset);
+    if (atEof && unclosed) continue; // the lexer already said which delimiter is unclosed
+    const start = atEof ? textLength : token.startOffset;
+    if (start <= coveredUntil) continue;
+    const end = atEof ? textLength : endOf(token);
+    const resynced = e.resyncedTokens ?? [];
+    const last = resynced[resynced.length - 1];
+    coveredUntil = Math.max(end, last && !Number.isNaN(endOf(last)) ? endOf(last) : end);
+    const message = e.message;
+    const expectedSemi = /^expected `;`/.test(message);
+    const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+    if (expectedSemi && prev && !Number.isNaN(endOf(prev))) {
+      const at = endOf(prev);
+      out.push(makeDiagnostic('E0001', 'error', message, { span: { start: at, end: at }, label: 'expected `;` here' }, {
+        secondary: atEof ? [] : [{ span: { start, end }, label: 'unexpected token' }],
+        suggestions: [{ message: 'add `;`', edits: [{ span: { start: at, end: at }, newText: ';' }], applicability: 'maybe' }],
+      }));
+      continue;
+    }
+    out.push(makeDiagnostic('E0001', 'error', message, { span: { start, end }, label: atEof ? 'file ends here' : 'unexpected token' }));
+  }
+  return out;
+}
+
+function emptyDocument(fileKind: A.FileKind, textLength: number, comments: A.Comment[], legacy: boolean, header?: A.RootHeader): A.Document {
+  const span = { start: 0, end: textLength };
+  switch (fileKind) {
+    case 'bind':
+    case 'router':
+      return { kind: 'BindDocument', fileKind, header, body: [], span, comments, legacy };
+    case 'app':
+    case 'mechtron':
+      return { kind: 'ConfigDocument', fileKind, header, sections: [], span, comments, legacy };
+    case 'script':
+      return { kind: 'ScriptDocument', fileKind, commands: [], span, comments, legacy };
+  }
+}
+
+/** Parse one source text of the given kind. Never throws; problems are diagnostics. */
+export function parseDocument(text: string, fileKind: A.FileKind): ParseResult {
+  const { tokens, comments, diagnostics: lexDiagnostics } = lex(text);
+  const span = { start: 0, end: text.length };
+
+  if (fileKind !== 'script') {
+    const first = tokens[0];
+    const second = tokens[1];
+    if (!first) {
+      const root = ROOT_NAMES[fileKind];
+      return {
+        ast: emptyDocument(fileKind, text.length, comments, false),
+        diagnostics: [
+          ...lexDiagnostics,
+          makeDiagnostic('E0001', 'error', `expected a \`${root}(version=1.0.0) { ... }\` document, found an empty file`, { span: { start: text.length, end: text.length }, label: 'file ends here' }, {
+            suggestions: [{ message: 'start the document', edits: [{ span: { start: text.length, end: text.length }, newText: `${root}(version=1.0.0) {\n}\n` }], applicability: 'maybe' }],
+          }),
+        ],
+      };
+    }
+    if (first.tokenType === T.Ident && second?.tokenType === T.LCurly) {
+      // `Bind { ... }`: Starlane 0.1/0.2. Its body follows another grammar, so it is not interpreted.
+      const header: A.RootHeader = { name: { text: first.image, span: { start: first.startOffset, end: endOf(first) } }, version: undefined, span: { start: first.startOffset, end: endOf(first) } };
+      const legacy = makeDiagnostic('E0004', 'error', `legacy \`${first.image} { ... }\` document`, { span: { start: first.startOffset, end: endOf(second) }, label: 'no `(version=...)`: a Starlane 0.1/0.2 document' }, {
+        notes: [`v1 documents start with \`${ROOT_NAMES[fileKind] || first.image}(version=1.0.0) {\``],
+        help: ['run `starc migrate` on this file to convert it to v1'],
+      });
+      return { ast: emptyDocument(fileKind, text.length, comments, true, header), diagnostics: [legacy] };
+    }
+  }
+
+  const p = parser();
+  p.load(tokens);
+  let ast: A.Document;
+  switch (fileKind) {
+    case 'bind':
+    case 'router': {
+      const doc = p.bindDocument();
+      ast = { kind: 'BindDocument', fileKind, header: doc?.header ?? undefined, body: doc?.body ?? [], span, comments, legacy: false };
+      break;
+    }
+    case 'app':
+    case 'mechtron': {
+      const doc = p.configDocument();
+      ast = { kind: 'ConfigDocument', fileKind, header: doc?.header ?? undefined, sections: doc?.sections ?? [], span, comments, legacy: false };
+      break;
+    }
+    case 'script': {
+      const commands = p.script();
+      ast = { kind: 'ScriptDocument', fileKind, commands: commands ?? [], span, comments, legacy: p.legacyScript };
+      break;
+    }
+  }
+  const diagnostics = [...lexDiagnostics, ...p.diags, ...recognitionDiagnostics(p.errors, text.length, lexDiagnostics)];
+  diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
+  return { ast, diagnostics: dedupeByPosition(diagnostics) };
+}
+
+/** Two diagnostics at the same place are one mistake seen twice (e.g. by lexer and parser): keep the first. */
+function dedupeByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const prev = out[out.length - 1];
+    if (prev && prev.primary.span.start === d.primary.span.start && d.code === 'E0001') continue;
+    out.push(d);
+  }
+  return out;
+}
+

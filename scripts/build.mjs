@@ -1,0 +1,24 @@
+// Builds dist/starc.mjs: one ESM bundle of the CLI (heavy parts are loaded lazily by the commands),
+// plus the explanation files `starc explain` reads beside it.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+await build({
+  entryPoints: { starc: 'cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: 'linked',
+  minifyWhitespace: false,
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
+cpSync('compiler/diagnostics/explanations', 'dist/explanations', { recursive: true });
+chmodSync('dist/starc.mjs', 0o755);

@@ -1,0 +1,42 @@
+// Golden tests: each test/fixtures/diagnostics/<CODE>-<name>.<ext> is checked and rendered as `starc check`
+// renders it (human, no colour); the result must equal <CODE>-<name>.stderr. `UPDATE=1 npm test` rewrites them.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkFile, fileKindOfPath } from '../compiler/check-file.ts';
+import { CODES } from '../compiler/diagnostics/registry.ts';
+import { renderHuman } from '../compiler/diagnostics/render-human.ts';
+
+const DIR = 'test/fixtures/diagnostics';
+/** Codes that need a whole bundle to arise (artifacts on disk); their fixtures arrive with bundle checks. */
+const BUNDLE_ONLY = new Set(['E0303', 'E0501']);
+const update = process.env.UPDATE === '1';
+
+const fixtures = readdirSync(DIR)
+  .filter((f) => !f.endsWith('.stderr') && fileKindOfPath(f) !== undefined)
+  .sort();
+
+for (const file of fixtures) {
+  const code = file.slice(0, 5);
+  test(`${file} renders as its golden file`, () => {
+    const path = join(DIR, file);
+    const text = readFileSync(path, 'utf8');
+    const diagnostics = checkFile(path, text);
+    const codes = diagnostics.map((d) => d.code);
+    assert.ok(codes.includes(code), `${file} should raise ${code}; got ${codes.join(', ') || 'nothing'}`);
+    const rendered = renderHuman([{ path, text, diagnostics }], { color: false });
+    const golden = path.replace(/\.[a-z]+$/, '.stderr');
+    if (update || !existsSync(golden)) writeFileSync(golden, rendered);
+    assert.fixture(rendered, readFileSync(golden, 'utf8'));
+  });
+}
+
+test('every code in the registry has a fixture', () => {
+  const covered = new Set(fixtures.map((f) => f.slice(0, 5)));
+  const missing = [...CODES.keys()].filter((c) => !covered.has(c) && !BUNDLE_ONLY.has(c));
+  assert.equal(missing, [], `codes without a fixture in ${DIR}`);
+});
+
+test.run();
