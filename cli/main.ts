@@ -1,0 +1,183 @@
+// The `starc` entry: global flags, command dispatch, and the one place where an exception becomes
+// `internal error: ...` (an exception is always a bug; user mistakes are reported as values).
+
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { closestMatch } from '../compiler/check/suggest.ts';
+import { reportUsage } from './args.ts';
+import { processIo, type CliIo } from './io.ts';
+import pkg from '../package.json' with { type: 'json' };
+
+export type { CliIo } from './io.ts';
+
+type RunCommand = (args: readonly string[], io: CliIo) => Promise<number>;
+
+interface Command {
+  readonly summary: string;
+  /** The text of `starc <command> --help`. */
+  readonly usage: string;
+  /** Loaded on demand, so that `starc --version` or `starc explain` never load the parser. */
+  readonly load: () => Promise<RunCommand>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  check: {
+    summary: 'Check files for errors and warnings (the CI gate)',
+    usage: `Check Starlane configuration files and report every error and warning.
+
+Usage: starc check [PATHS]... [OPTIONS]
+
+Arguments:
+  [PATHS]...  Files and folders to check [default: .]. Folders are searched for .bind, .router, .app,
+              .mechtron and .script files and routes.conf, skipping node_modules and dot-folders; a file
+              named here is checked whatever its extension.
+
+Options:
+      --format <FORMAT>  Output format [default: human]
+                         human   rustc-style report with source snippets, on stderr
+                         short   one line per diagnostic, path:line:col: error[CODE]: message
+                         json    one versioned JSON document
+                         sarif   SARIF 2.1.0, for code scanning
+                         github  GitHub Actions annotations
+      --color <WHEN>     Colours: auto, always, never [default: auto; NO_COLOR turns auto off]
+      --deny-warnings    Fail (exit 1) on warnings too
+      --max-errors <N>   Stop showing diagnostics after N errors (the exit code still counts them all)
+  -h, --help             Print help
+
+Exit status: 0 no errors, 1 errors found (or warnings with --deny-warnings), 2 usage or internal error.
+`,
+    load: async () => (await import('./commands/check.ts')).runCheck,
+  },
+  explain: {
+    summary: 'Explain a diagnostic code, with a wrong and a right example',
+    usage: `Print the long explanation of a diagnostic code, with a wrong and a right example.
+
+Usage: starc explain <CODE>
+       starc explain --list
+
+Arguments:
+  <CODE>  A diagnostic code, such as E0102 or W0101
+
+Options:
+      --list  List every code with its summary
+  -h, --help  Print help
+`,
+    load: async () => (await import('./commands/explain.ts')).runExplain,
+  },
+};
+
+function overallHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const commands = Object.entries(COMMANDS)
+    .map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
+    .join('\n');
+  return `starc ${pkg.version}: the toolchain for Starlane's configuration languages
+
+Usage: starc <COMMAND> [ARGS]...
+
+Commands:
+${commands}
+
+Options:
+  -h, --help     Print help (\`starc <COMMAND> --help\` for a command's)
+  -V, --version  Print the version
+`;
+}
+
+/** Run the CLI on `argv` (without the node and script paths); returns the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    return reportInternalError(error, io);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    // clap's choice: no command is a usage error, and the help says what to type.
+    io.stderr.write(overallHelp());
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && COMMANDS[topic]) io.stdout.write(COMMANDS[topic].usage);
+    else if (topic !== undefined) return unknownCommand(topic, io);
+    else io.stdout.write(overallHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout.write(`starc ${pkg.version}\n`);
+    return 0;
+  }
+  if (first.startsWith('-')) {
+    const near = closestMatch(first.split('=')[0]!, ['--help', '--version']);
+    return reportUsage(io, {
+      message: `unknown flag \`${first}\` for \`starc\``,
+      help: near ? `did you mean \`${near}\`?` : 'a command comes first: `starc <COMMAND> --help` lists its flags',
+    });
+  }
+
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first]! : undefined;
+  if (!command) return unknownCommand(first, io);
+  const beforeDashes = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
+  if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) {
+    io.stdout.write(command.usage);
+    return 0;
+  }
+  const run = await command.load();
+  return run(rest, io);
+}
+
+function unknownCommand(name: string, io: CliIo): number {
+  const near = closestMatch(name, Object.keys(COMMANDS));
+  return reportUsage(io, {
+    message: `unknown command \`${name}\``,
+    help: near ? `did you mean \`${near}\`?` : `the commands are ${Object.keys(COMMANDS).map((c) => `\`${c}\``).join(', ')}`,
+  });
+}
+
+/**
+ * An exception reached the top: a bug in starc, never the user's fault. Say so, ask for a report, and keep
+ * the stack trace out of sight unless STARC_BACKTRACE=1 asks for it (as RUST_BACKTRACE does).
+ */
+function reportInternalError(error: unknown, io: CliIo): number {
+  const message = error instanceof Error ? error.message : String(error);
+  const tracker = (pkg as { bugs?: { url?: string } }).bugs?.url;
+  let out = `internal error: ${message}\n`;
+  out += `note: this is a bug in starc ${pkg.version}, not a mistake in your files\n`;
+  out += tracker
+    ? `note: please report it at ${tracker} with the command you ran and the file it was checking\n`
+    : `note: please report it on starc's issue tracker with the command you ran and the file it was checking\n`;
+  if (io.env['STARC_BACKTRACE'] === '1') {
+    out += `\n${error instanceof Error ? (error.stack ?? message) : message}\n`;
+    for (let cause = (error as Error)?.cause; cause instanceof Error; cause = cause.cause) {
+      out += `caused by: ${cause.stack ?? cause.message}\n`;
+    }
+  } else {
+    out += `note: run with STARC_BACKTRACE=1 to include a backtrace\n`;
+  }
+  io.stderr.write(out);
+  return 2;
+}
+
+/** True when this module is the program (the bundle run as `starc`), not a module imported by a test. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io = processIo();
+  // Errors thrown outside the awaited chain (stream callbacks, timers) are bugs too.
+  process.on('uncaughtException', (error) => process.exit(reportInternalError(error, io)));
+  process.on('unhandledRejection', (reason) => process.exit(reportInternalError(reason, io)));
+  // exitCode, not exit(): a large report written to a pipe must be flushed before the process ends.
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}
