@@ -28,7 +28,13 @@ export function fileKindOfPath(path: string): FileKind | 'routes-conf' | undefin
 export function checkSource(text: string, fileKind: FileKind): Diagnostic[] {
   const { ast, diagnostics } = parseDocument(text, fileKind);
   if (ast.legacy) return diagnostics;
-  return [...diagnostics, ...checkDocument(ast, text)];
+  // An unbalanced `{ }` leaves the document's structure unknown: its semantic findings would be noise.
+  if (diagnostics.some((d) => d.code === 'E0007')) return diagnostics;
+  const firstError = diagnostics.find((d) => d.severity === 'error');
+  if (!firstError) return [...diagnostics, ...checkDocument(ast, false)];
+  // After a syntax error the AST past it is recovery's guess: semantic findings there are mostly echoes.
+  const before = firstError.primary.span.start;
+  return [...diagnostics, ...checkDocument(ast, true).filter((d) => d.primary.span.start < before)];
 }
 
 /** Check a file by its path (which decides its kind) and text. */

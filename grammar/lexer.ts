@@ -4,7 +4,7 @@
 
 import type { IToken, TokenType } from 'chevrotain';
 import type { Comment } from './ast.ts';
-import { makeDiagnostic, type Diagnostic } from './diagnostic.ts';
+import { makeDiagnostic, type Diagnostic, type DiagnosticParts } from './diagnostic.ts';
 import * as T from './tokens.ts';
 
 export interface LexResult {
@@ -23,33 +23,30 @@ const CORE_STOP = /\(\([ \t]*\*?[ \t]*\)\)/y;
 const LEGACY_CORE_STOP = /\{\{[ \t]*\}\}/y;
 const ROUTE_PREFIX = /\[[a-z][a-z0-9-]*\]::/y;
 
+/** `[hub]::` at `i`: a point's route prefix; leaves ROUTE_PREFIX.lastIndex after it. */
+function startsRoutePrefix(text: string, i: number): boolean {
+  ROUTE_PREFIX.lastIndex = i;
+  return ROUTE_PREFIX.test(text);
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff || c === 0xa0;
 }
 
 function makeToken(type: TokenType, image: string, start: number): IToken {
-  return {
-    image,
-    startOffset: start,
-    endOffset: start + image.length - 1,
-    startLine: NaN,
-    startColumn: NaN,
-    endLine: NaN,
-    endColumn: NaN,
-    tokenTypeIdx: type.tokenTypeIdx!,
-    tokenType: type,
-  };
+  // Only what chevrotain reads with positionTracking 'onlyOffset'; fewer fields, less garbage.
+  return { image, startOffset: start, endOffset: start + image.length - 1, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as IToken;
 }
 
 /** The token types after which a `/` starts a path pattern (`Get/x`, `Http<Get>/x`, `(auth)/x`). */
 function startsPathAfter(prev: IToken | undefined): boolean {
   if (!prev) return false;
   const t = prev.tokenType;
-  return t === T.Ident || t === T.RAngle || t === T.RParen;
+  return t === T.Ident || t === T.RAngle || t === T.RParen || t === T.StarWord;
 }
 
-function lexError(code: string, message: string, start: number, end: number, label: string): Diagnostic {
-  return makeDiagnostic(code, 'error', message, { span: { start, end }, label });
+function lexError(code: string, message: string, start: number, end: number, label: string, parts: DiagnosticParts = {}): Diagnostic {
+  return makeDiagnostic(code, 'error', message, { span: { start, end }, label }, parts);
 }
 
 export function lex(text: string): LexResult {
@@ -57,6 +54,8 @@ export function lex(text: string): LexResult {
   const comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];
   const openCurlies: number[] = [];
+  /** Matched `{ }` pairs, for the indentation hint when a delimiter is left unclosed. */
+  const pairs: [number, number][] = [];
   const n = text.length;
   let i = 0;
   let unknownStart = -1;
@@ -67,10 +66,18 @@ export function lex(text: string): LexResult {
   };
   const flushUnknown = (): void => {
     if (unknownStart < 0) return;
-    const bad = text.slice(unknownStart, i);
-    diagnostics.push(
-      lexError('E0006', `unexpected character${bad.length > 1 ? 's' : ''} \`${bad}\``, unknownStart, i, 'not valid here'),
-    );
+    let start = unknownStart;
+    // Unknown characters on one line (`é ✓ 日本`) are one mistake: widen the line's diagnostic.
+    const last = diagnostics[diagnostics.length - 1];
+    if (last?.code === 'E0006' && !text.slice(last.primary.span.end, start).includes('\n')) {
+      diagnostics.pop();
+      start = last.primary.span.start;
+    }
+    const bad = text.slice(start, i);
+    const many = [...bad.replace(/\s/g, '')].length > 1;
+    diagnostics.push(lexError('E0006', `unexpected character${many ? 's' : ''} \`${bad}\``, start, i, 'not valid here', {
+      help: ['text outside the grammar belongs in a quoted string or a `#` comment'],
+    }));
     unknownStart = -1;
   };
 
@@ -102,10 +109,10 @@ export function lex(text: string): LexResult {
         break;
       case 125: // '}'
         if (openCurlies.length === 0) {
-          diagnostics.push(lexError('E0007', 'unexpected closing delimiter `}`', i, i + 1, 'unexpected closing delimiter'));
+          diagnostics.push(unexpectedClose(text, i));
           i++; // dropped: the parser then sees balanced braces and does not cascade
         } else {
-          openCurlies.pop();
+          pairs.push([openCurlies.pop()!, i]);
           push(T.RCurly, i + 1);
         }
         break;
@@ -141,7 +148,7 @@ export function lex(text: string): LexResult {
       case 61: { // '='
         const d = text.charCodeAt(i + 1);
         if (d === 62) push(T.FatArrow, i + 2);
-        else if (d === 91) push(T.ResponseCheckOpen, i + 2);
+        else if (d === 91 && !startsRoutePrefix(text, i + 1)) push(T.ResponseCheckOpen, i + 2);
         else push(T.Equals, i + 1);
         break;
       }
@@ -155,8 +162,7 @@ export function lex(text: string): LexResult {
         break;
       }
       case 91: // '['
-        ROUTE_PREFIX.lastIndex = i;
-        if (ROUTE_PREFIX.test(text)) i = lexWord(text, i, ROUTE_PREFIX.lastIndex, tokens);
+        if (startsRoutePrefix(text, i)) i = lexWord(text, i, ROUTE_PREFIX.lastIndex, tokens);
         else push(T.LBracket, i + 1);
         break;
       case 34: // '"'
@@ -167,6 +173,8 @@ export function lex(text: string): LexResult {
         if (startsPathAfter(tokens[tokens.length - 1])) {
           let end = i + 1;
           while (end < n && !isSpace(text.charCodeAt(end))) end++;
+          // A `;` inside a path is literal, but one that ends it terminates the route or command.
+          while (end > i + 1 && text.charCodeAt(end - 1) === 59 && text.charCodeAt(end - 2) !== 92) end--;
           push(T.Path, end);
         } else {
           i = lexWord(text, i, i, tokens);
@@ -182,6 +190,12 @@ export function lex(text: string): LexResult {
           } else {
             push(T.Ident, end);
           }
+        } else if (c === 42) {
+          // `*` and `**` stand alone (`*/app` is a selector and its path); `**<Mechtron>` selects.
+          let end = i + 1;
+          while (text.charCodeAt(end) === 42) end++;
+          if (WORD_CHAR[text.charCodeAt(end)] === 1 && text.charCodeAt(end) !== 47) i = lexWord(text, i, i, tokens);
+          else push(T.StarWord, end);
         } else if (c < 128 && WORD_CHAR[c] === 1) {
           i = lexWord(text, i, i, tokens);
         } else {
@@ -199,15 +213,55 @@ export function lex(text: string): LexResult {
     }
   }
   flushUnknown();
-  for (const open of openCurlies) {
-    diagnostics.push(
-      makeDiagnostic('E0007', 'error', 'this file contains an unclosed delimiter', { span: { start: n, end: n }, label: '' }, {
-        secondary: [{ span: { start: open, end: open + 1 }, label: 'unclosed delimiter' }],
-      }),
-    );
-    break; // one is enough: the innermost ones follow from the outermost
-  }
+  if (openCurlies.length > 0) diagnostics.push(unclosedDelimiter(text, openCurlies[0]!, pairs));
   return { tokens, comments, diagnostics };
+}
+
+function indentOf(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))![0];
+}
+
+/**
+ * A `{` never closed. The braces that did match may have matched wrongly; like rustc, point at the first
+ * pair whose `{` and `}` are indented differently: that `{` is the likely culprit.
+ */
+function unclosedDelimiter(text: string, outermost: number, pairs: [number, number][]): Diagnostic {
+  const secondary = [{ span: { start: outermost, end: outermost + 1 }, label: 'unclosed delimiter' }];
+  const suspect = pairs.sort((a, b) => a[0] - b[0]).find(([open, close]) => indentOf(text, open) !== indentOf(text, close));
+  if (suspect) {
+    secondary.push({ span: { start: suspect[0], end: suspect[0] + 1 }, label: 'this delimiter might not be properly closed...' });
+    secondary.push({ span: { start: suspect[1], end: suspect[1] + 1 }, label: '...as it matches this `}` by nesting but not by indentation' });
+  }
+  const n = text.length;
+  return makeDiagnostic('E0007', 'error', 'this file contains an unclosed delimiter', { span: { start: n, end: n }, label: '' }, { secondary });
+}
+
+/**
+ * An unmatched `}`. Like rustc, look for where its `{` went missing: the nearest earlier line indented as
+ * the `}` is that opens something (ends in a step) without a `{`.
+ */
+function unexpectedClose(text: string, at: number): Diagnostic {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const indent = text.slice(lineStart, at);
+  const secondary = [];
+  if (/^[ \t]*$/.test(indent)) {
+    let end = lineStart - 1;
+    while (end > 0) {
+      const start = text.lastIndexOf('\n', end - 1) + 1;
+      const line = text.slice(start, end).replace(/\r$/, '');
+      const lineIndent = /^[ \t]*/.exec(line)![0];
+      if (line.trim() !== '' && lineIndent.length <= indent.length) {
+        if (lineIndent === indent && /(->|=>)\s*$/.test(line)) {
+          const stepEnd = start + line.trimEnd().length;
+          secondary.push({ span: { start: stepEnd - 2, end: stepEnd }, label: 'this block may be missing its `{`' });
+        }
+        break;
+      }
+      end = start - 1;
+    }
+  }
+  return makeDiagnostic('E0007', 'error', 'unexpected closing delimiter `}`', { span: { start: at, end: at + 1 }, label: 'unexpected closing delimiter' }, { secondary });
 }
 
 /** A run of point characters from `start`; `${...}` groups may hold any characters but `}` and whitespace. */
@@ -226,6 +280,14 @@ function lexWord(text: string, start: number, from: number, tokens: IToken[]): n
     if (c < 128 && WORD_CHAR[c] === 1) {
       end++;
       continue;
+    }
+    if (c === 40 && text.charCodeAt(end - 1) === 58) {
+      // A version range in a select pattern: `repo:hello:(^1.0.0)`.
+      const close = text.indexOf(')', end);
+      if (close > end && !/\s/.test(text.slice(end, close))) {
+        end = close + 1;
+        continue;
+      }
     }
     break;
   }
@@ -251,7 +313,10 @@ function lexString(text: string, start: number, quote: number, tokens: IToken[],
   }
   if (end > n) end = n;
   let lineEnd = end;
-  if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  // `!404 "no such page;` or `+title="My App };`: the closing punctuation was meant for the route or
+  // command, not the string; give it back to the parser so the one mistake stays one diagnostic.
+  while (lineEnd > start + 1 && /[\s;},)\]>]/.test(text[lineEnd - 1]!)) lineEnd--;
+  end = lineEnd;
   diagnostics.push(
     makeDiagnostic('E0005', 'error', 'unterminated string literal', { span: { start, end: start + 1 }, label: 'string starts here' }, {
       help: [`close the string with \`${String.fromCharCode(quote)}\` before the end of the line`],

@@ -8,6 +8,7 @@ import {
   EOF,
   type IParserErrorMessageProvider,
   type IRecognitionException,
+  type OrMethodOpts,
   type IToken,
   type TokenType,
 } from 'chevrotain';
@@ -29,6 +30,12 @@ const ROOT_NAMES: Record<A.FileKind, string> = {
   mechtron: 'Mechtron',
   script: '',
 };
+
+/** Where a rule that failed to parse gets its recovery value: at the token it could not use. */
+function recoverySpan(e: IRecognitionException): Span {
+  const at = e.token && !Number.isNaN(e.token.startOffset) ? e.token.startOffset : 0;
+  return { start: at, end: at };
+}
 
 /** Exclusive end offset of a token (NaN for a token chevrotain inserted during recovery). */
 function endOf(t: IToken): number {
@@ -71,16 +78,40 @@ class StarlaneParser extends EmbeddedActionsParser {
   private sawLegacyPrefix = false;
   legacyScript = false;
 
-  constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages });
+  constructor(recoveryEnabled = process.env.NOREC ? false : true) {
+    super(T.ALL_TOKENS, { recoveryEnabled, maxLookahead: 3, errorMessageProvider: messages });
     this.performSelfAnalysis();
+  }
+
+  /** Start a document: forget what an earlier document taught (its legacy `? create`). */
+  beginDocument(): void {
+    this.sawLegacyPrefix = false;
+    this.legacyScript = false;
   }
 
   load(tokens: IToken[]): void {
     this.input = tokens;
     this.diags = [];
-    this.sawLegacyPrefix = false;
-    this.legacyScript = false;
+  }
+
+  /** The tokens up to (not including) the `}` that closes the current block, consumed. */
+  private takeBlockContent(): IToken[] {
+    const out: IToken[] = [];
+    let depth = 0;
+    for (;;) {
+      const next = this.LA(1);
+      const type = next.tokenType;
+      if (type === EOF) break;
+      if (type === T.RCurly) {
+        if (depth === 0) break;
+        depth--;
+      } else if (type === T.LCurly) {
+        depth++;
+      }
+      out.push(next);
+      this.SKIP_TOKEN(); // returns the token after the skipped one
+    }
+    return out;
   }
 
   // ------------------------------------------------------------ helpers
@@ -117,6 +148,11 @@ class StarlaneParser extends EmbeddedActionsParser {
    * A CamelCase name never starts a stop; only all-caps points do (`ROOT`, `GLOBAL::x` lexes as a word).
    * Without this gate a route that lacks its `;` would swallow the next route's `Route` as a stop.
    */
+  // Alternatives of the hottest ORs, built once: chevrotain otherwise allocates them on every call.
+  private stepAlternatives: OrMethodOpts<A.Step> | undefined;
+  private checkCloseAlternatives: OrMethodOpts<A.Flow> | undefined;
+  private stopAlternatives: OrMethodOpts<A.Stop> | undefined;
+
   private stopAhead = (): boolean => {
     const next = this.LA(1);
     return next.tokenType !== T.Ident || /^[A-Z]+$/.test(next.image);
@@ -169,16 +205,7 @@ class StarlaneParser extends EmbeddedActionsParser {
     });
     this.CONSUME(T.RCurly);
     return sections;
-  });
-
-  public script = this.RULE('script', (): A.Command[] => {
-    const commands: A.Command[] = [];
-    this.MANY(() => {
-      const command = this.SUBRULE(this.command);
-      this.ACTION(() => command && commands.push(command));
-    });
-    return commands;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   // ------------------------------------------------------------ bind: scopes and selectors
 
@@ -257,7 +284,7 @@ class StarlaneParser extends EmbeddedActionsParser {
     this.CONSUME(T.RCurly);
     this.OPTION(() => this.CONSUME(T.Semi));
     return body;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   public selector = this.RULE('selector', (): A.Selector => {
     const first = this.LA(1);
@@ -306,11 +333,14 @@ class StarlaneParser extends EmbeddedActionsParser {
       });
     });
     return this.ACTION(() => ({ levels, filters, path, span: this.span(first) }));
-  });
+  }, { recoveryValueFunc: (e) => ({ levels: [], filters: [], path: undefined, span: recoverySpan(e) }) });
 
   public stackedNames = this.RULE('stackedNames', (): A.SelectorName[] => {
     const names: A.SelectorName[] = [];
-    const t = this.OR([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.StarWord) }]);
+    const t = this.OR([
+      { ALT: () => this.CONSUME(T.Ident) },
+      { ALT: () => this.CONSUME(T.Word) }, // `*`, or `Http<get>` (the checker suggests `Get`)
+    ]);
     this.ACTION(() => names.push({ ...this.name(t), angled: false }));
     this.OPTION(() => {
       this.CONSUME(T.LAngle);
@@ -319,7 +349,7 @@ class StarlaneParser extends EmbeddedActionsParser {
       this.ACTION(() => names.push(...inner));
     });
     return names;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   public filter = this.RULE('filter', (): A.Filter => {
     const open = this.CONSUME(T.LParen);
@@ -392,7 +422,7 @@ class StarlaneParser extends EmbeddedActionsParser {
   }
 
   public step = this.RULE('step', (): A.Step => {
-    return this.OR({
+    return this.OR(this.stepAlternatives ??= {
       ERR_MSG: 'a step (`->`, `=>`, `-[ ]->`, `=[ ]=>`)',
       DEF: [
         { ALT: () => { const t = this.CONSUME(T.Arrow); return this.ACTION(() => this.plainStep(t, 'request')); } },
@@ -428,14 +458,14 @@ class StarlaneParser extends EmbeddedActionsParser {
         },
       ],
     });
-  });
+  }, { recoveryValueFunc: (e): A.Step => ({ kind: 'Step', check: undefined, pattern: undefined, pass: 'request', span: recoverySpan(e) }) });
 
   private plainStep(t: IToken, pass: A.Flow): A.Step {
     return { kind: 'Step', check: undefined, pattern: undefined, pass, span: this.tspan(t) };
   }
 
   public checkClose = this.RULE('checkClose', (): A.Flow =>
-    this.OR({
+    this.OR(this.checkCloseAlternatives ??= {
       ERR_MSG: '`]->` or `]=>`',
       DEF: [
         { ALT: () => { this.CONSUME(T.CheckCloseArrow); return 'request' as const; } },
@@ -456,10 +486,10 @@ class StarlaneParser extends EmbeddedActionsParser {
         },
       ],
     }),
-  );
+  { recoveryValueFunc: (): A.Flow => 'request' });
 
   public stop = this.RULE('stop', (): A.Stop =>
-    this.OR({
+    this.OR(this.stopAlternatives ??= {
       ERR_MSG: 'a stop (`(( ))`, `&`, a point or `!status`)',
       DEF: [
         { ALT: () => { const t = this.CONSUME(T.CoreStop); return this.ACTION((): A.Stop => ({ kind: 'CoreStop', legacy: false, span: this.tspan(t) })); } },
@@ -505,7 +535,10 @@ class StarlaneParser extends EmbeddedActionsParser {
     let method: IToken | undefined;
     this.OPTION(() => {
       this.CONSUME(T.LAngle);
-      method = this.OR([{ ALT: () => this.CONSUME2(T.Ident) }, { ALT: () => this.CONSUME(T.StarWord) }]);
+      method = this.OR([
+        { ALT: () => this.CONSUME2(T.Ident) },
+        { ALT: () => this.CONSUME(T.Word) }, // `*`, or `Ext<hello>` (the checker says methods are CamelCase)
+      ]);
       this.CONSUME(T.RAngle);
     });
     return this.ACTION(() => ({ waveKind: this.name(kind), method: method && this.name(method), span: this.span(kind) }));
@@ -614,30 +647,20 @@ class StarlaneParser extends EmbeddedActionsParser {
         { ALT: () => { const f = this.CONSUME5(T.Word); this.ACTION(() => { format = this.name(f); }); } },
       ]);
     });
-    return this.ACTION((): A.PayloadPattern => ({ kind: 'StructurePattern', structure: structure!, format, validator, span: this.span(name) }));
+    return this.ACTION((): A.PayloadPattern => ({ kind: 'StructurePattern', structure: structure ?? { kind: 'KindStructure', name: this.name(name), span: this.tspan(name) }, format, validator, span: this.span(name) }));
   });
 
   // ------------------------------------------------------------ app / mechtron sections
 
   public section = this.RULE('section', (): A.Section => {
-    const name = this.CONSUME(T.Ident);
+    // A lowercase name (`install`) is still a section, so the checker can suggest the right one.
+    const name = this.OR2([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.Word) }]);
     this.CONSUME(T.LCurly);
     const content = this.OR({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
-          GATE: () => name.image === 'Install',
-          ALT: () => {
-            const commands: A.Command[] = [];
-            this.MANY(() => {
-              const c = this.SUBRULE(this.command);
-              this.ACTION(() => c && commands.push(c));
-            });
-            return { kind: 'Commands' as const, commands };
-          },
-        },
-        {
-          GATE: () => name.image === 'Require',
+          GATE: () => this.holdsKinds(name.image),
           ALT: () => {
             const kinds: A.KindRef[] = [];
             this.MANY2(() => {
@@ -648,12 +671,38 @@ class StarlaneParser extends EmbeddedActionsParser {
             return { kind: 'Kinds' as const, kinds };
           },
         },
-        { ALT: () => ({ kind: 'Props' as const, props: this.SUBRULE(this.props) }) },
+        {
+          GATE: () => !this.holdsCommands(name.image) && !this.holdsKinds(name.image),
+          ALT: () => ({ kind: 'Props' as const, props: this.SUBRULE(this.props) }),
+        },
+        {
+          // By name, or for a misspelt name by what the section holds, so a typo gives one diagnostic.
+          GATE: () => this.holdsCommands(name.image),
+          ALT: () => {
+            // Commands parse one by one (see parseCommandList), so a broken one cannot upset the section.
+            const commands = this.ACTION(() => {
+              const list = parseCommandList(this.takeBlockContent(), nestedParser(), []);
+              this.diags.push(...list.diagnostics);
+              return list.commands;
+            });
+            return { kind: 'Commands' as const, commands: commands ?? [] };
+          },
+        },
       ],
     });
     this.CONSUME(T.RCurly);
     return this.ACTION((): A.Section => ({ kind: 'Section', name: this.name(name), content, span: this.span(name) }));
   });
+
+  // A section's content is told by its name, or for a misspelt name by what it holds, so a typo in the
+  // name gives one diagnostic (E0304) rather than a cascade of syntax errors.
+  private holdsCommands(name: string): boolean {
+    return name === 'Install' || (name !== 'Require' && T.KEYWORDS.has(this.LA(1).image) && this.LA(2).tokenType !== T.Equals);
+  }
+
+  private holdsKinds(name: string): boolean {
+    return name === 'Require' || (name !== 'Install' && this.LA(1).tokenType === T.Ident);
+  }
 
   public props = this.RULE('props', (): A.Prop[] => {
     const props: A.Prop[] = [];
@@ -662,7 +711,7 @@ class StarlaneParser extends EmbeddedActionsParser {
       this.ACTION(() => p && props.push(p));
     });
     return props;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   public prop = this.RULE('prop', (): A.Prop => {
     const first = this.LA(1);
@@ -706,7 +755,7 @@ class StarlaneParser extends EmbeddedActionsParser {
     ]);
     const terminator = this.OPTION2(() => this.OR4([{ ALT: () => this.CONSUME(T.Semi) }, { ALT: () => this.CONSUME(T.Comma) }]));
     return this.ACTION((): A.Prop => ({
-      kind: 'Prop', op, plus, key: this.name(key), value, terminator: terminator && this.name(terminator), span: this.span(first),
+      kind: 'Prop', op, plus, key: key ? this.name(key) : { text: '', span: this.span(first) }, value, terminator: terminator && this.name(terminator), span: this.span(first),
     }));
   });
 
@@ -744,6 +793,7 @@ class StarlaneParser extends EmbeddedActionsParser {
       }
     });
     const command = this.OR({
+      MAX_LOOKAHEAD: 1, // the command word decides; `get;` then says what `get` lacks
       ERR_MSG: 'a command (`create`, `publish`, `select`, `set`, `get`, `delete`, `watch`, `send`, `exit`)',
       DEF: [
         { ALT: () => this.SUBRULE(this.createCommand, { ARGS: [legacy !== undefined] }) },
@@ -778,7 +828,13 @@ class StarlaneParser extends EmbeddedActionsParser {
             const keys: A.Name[] = [];
             this.OPTION3(() => {
               this.CONSUME2(T.LCurly);
-              this.MANY_SEP({ SEP: T.Comma, DEF: () => { const k = this.CONSUME4(T.Word); this.ACTION(() => keys.push(this.name(k))); } });
+              this.MANY_SEP({
+                SEP: T.Comma,
+                DEF: () => {
+                  const k = this.OR4([{ ALT: () => this.CONSUME4(T.Word) }, { ALT: () => this.CONSUME2(T.Ident) }]);
+                  this.ACTION(() => keys.push(this.name(k)));
+                },
+              });
               this.CONSUME2(T.RCurly);
             });
             return this.ACTION((): A.Command => ({ kind: 'GetCommand', keyword: this.name(kw), point: this.pointRef(point), keys, span: this.span(kw) }));
@@ -914,10 +970,58 @@ function nearlyEqual(a: string, b: string): boolean {
 }
 
 let shared: StarlaneParser | undefined;
+let nested: StarlaneParser | undefined;
 
 function parser(): StarlaneParser {
   shared ??= new StarlaneParser();
   return shared;
+}
+
+/** A second instance for command lists parsed while the first is inside an App's `Install`. */
+function nestedParser(): StarlaneParser {
+  nested ??= new StarlaneParser();
+  return nested;
+}
+
+/** Split at each `;` outside braces; each part is one command with its `;` (the last may lack it). */
+function splitCommands(tokens: IToken[]): IToken[][] {
+  const chunks: IToken[][] = [];
+  let current: IToken[] = [];
+  let depth = 0;
+  for (const t of tokens) {
+    current.push(t);
+    if (t.tokenType === T.LCurly) depth++;
+    else if (t.tokenType === T.RCurly) depth = Math.max(0, depth - 1);
+    else if (t.tokenType === T.Semi && depth === 0) {
+      chunks.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+interface CommandList {
+  readonly commands: A.Command[];
+  readonly diagnostics: Diagnostic[];
+  readonly legacy: boolean;
+}
+
+/**
+ * Commands are `;`-terminated statements: each is parsed on its own, so a mistake in one (an unbalanced
+ * `{`, a missing `<`) is one diagnostic and the next command parses cleanly.
+ */
+function parseCommandList(tokens: IToken[], p: StarlaneParser, lexDiagnostics: Diagnostic[]): CommandList {
+  p.beginDocument();
+  const commands: A.Command[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const chunk of splitCommands(tokens)) {
+    p.load(chunk);
+    const command = p.command();
+    if (command) commands.push(command);
+    diagnostics.push(...p.diags, ...recognitionDiagnostics(p.errors, endOf(chunk[chunk.length - 1]!), lexDiagnostics));
+  }
+  return { commands, diagnostics, legacy: p.legacyScript };
 }
 
 /** Turn chevrotain's recognition errors into E0001 diagnostics, keeping one per mistake. */
@@ -926,6 +1030,8 @@ function recognitionDiagnostics(errors: IRecognitionException[], textLength: num
   let coveredUntil = -1;
   const unclosed = lexDiagnostics.some((d) => d.code === 'E0007');
   for (const e of errors) {
+    // "Input after the end" after an earlier error is where recovery lost the document's structure.
+    if (e.name === 'NotAllInputParsedException' && out.length > 0) continue;
     const token = e.token;
     const atEof = token.tokenType === EOF || Number.isNaN(token.startOffset);
     if (atEof && unclosed) continue; // the lexer already said which delimiter is unclosed
@@ -996,8 +1102,12 @@ export function parseDocument(text: string, fileKind: A.FileKind): ParseResult {
     }
   }
 
+  let stray: Diagnostic | undefined;
+  let parsed = tokens;
+  if (fileKind !== 'script') ({ tokens: parsed, diagnostic: stray } = skipStrayPrefix(tokens, ROOT_NAMES[fileKind]));
   const p = parser();
-  p.load(tokens);
+  p.beginDocument();
+  p.load(parsed);
   let ast: A.Document;
   switch (fileKind) {
     case 'bind':
@@ -1013,24 +1123,82 @@ export function parseDocument(text: string, fileKind: A.FileKind): ParseResult {
       break;
     }
     case 'script': {
-      const commands = p.script();
-      ast = { kind: 'ScriptDocument', fileKind, commands: commands ?? [], span, comments, legacy: p.legacyScript };
-      break;
+      const list = parseCommandList(parsed, p, lexDiagnostics);
+      ast = { kind: 'ScriptDocument', fileKind, commands: list.commands, span, comments, legacy: list.legacy };
+      return { ast, diagnostics: keepOnePerMistake(sortByStart([...lexDiagnostics, ...list.diagnostics]), parsed) };
     }
   }
-  const diagnostics = [...lexDiagnostics, ...p.diags, ...recognitionDiagnostics(p.errors, text.length, lexDiagnostics)];
-  diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
-  return { ast, diagnostics: dedupeByPosition(diagnostics) };
+  // An unbalanced `{ }` throws every later parse off (as in rustc, the delimiter error is the one to fix).
+  const syntax = lexDiagnostics.some((d) => d.code === 'E0007')
+    ? []
+    : [...p.diags, ...recognitionDiagnostics(p.errors, text.length, lexDiagnostics)];
+  const diagnostics = [...(stray ? [stray] : []), ...lexDiagnostics, ...syntax];
+  return { ast, diagnostics: keepOnePerMistake(sortByStart(diagnostics), parsed) };
 }
 
-/** Two diagnostics at the same place are one mistake seen twice (e.g. by lexer and parser): keep the first. */
-function dedupeByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+function sortByStart(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.primary.span.start - b.primary.span.start);
+}
+
+const PARSE_CODES = new Set(['E0001', 'E0110', 'E0111', 'E0112']);
+
+/**
+ * One mistake, one diagnostic: after a syntax error, further syntax errors are dropped until the parser has
+ * passed a `;` or `}` (where it is back in step with the text). Lexical and semantic diagnostics stay.
+ */
+function keepOnePerMistake(diagnostics: Diagnostic[], tokens: IToken[]): Diagnostic[] {
+  // Sync points: `;` and `}` that end routes, commands and blocks (not those inside a `-[ Map{...} ]->`).
+  const syncs: number[] = [];
+  let inCheck = false;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === T.RequestCheckOpen || type === T.ResponseCheckOpen) inCheck = true;
+    else if (type === T.CheckCloseArrow || type === T.CheckCloseFatArrow || type === T.BrokenCheckClose) inCheck = false;
+    else if (!inCheck && (type === T.Semi || type === T.RCurly)) syncs.push(t.startOffset);
+  }
   const out: Diagnostic[] = [];
+  let lastSyntax = -1;
   for (const d of diagnostics) {
+    const at = d.primary.span.start;
+    if (PARSE_CODES.has(d.code)) {
+      if (lastSyntax >= 0 && !syncBetween(syncs, lastSyntax + 1, at)) continue;
+      lastSyntax = at;
+    }
     const prev = out[out.length - 1];
-    if (prev && prev.primary.span.start === d.primary.span.start && d.code === 'E0001') continue;
+    if (prev && prev.primary.span.start === at && d.code === 'E0001') continue;
     out.push(d);
   }
   return out;
+}
+
+/** Whether a sync token starts in [from, to). */
+function syncBetween(syncs: number[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = syncs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (syncs[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < syncs.length && syncs[lo]! < to;
+}
+
+/**
+ * Stray text before the root header (an uncommented line, a pasted fragment): if the expected
+ * `Name(` appears later, report the stray tokens once and parse from the header.
+ */
+function skipStrayPrefix(tokens: IToken[], root: string): { tokens: IToken[]; diagnostic?: Diagnostic } {
+  const first = tokens[0];
+  if (!first || (first.tokenType === T.Ident && (tokens[1]?.tokenType === T.LParen || tokens[1]?.tokenType === T.LCurly))) return { tokens };
+  const k = tokens.findIndex((t, i) => t.tokenType === T.Ident && t.image === root && tokens[i + 1]?.tokenType === T.LParen);
+  if (k <= 0) return { tokens };
+  const span = { start: first.startOffset, end: endOf(tokens[k - 1]!) };
+  return {
+    tokens: tokens.slice(k),
+    diagnostic: makeDiagnostic('E0001', 'error', `unexpected text before \`${root}(...)\``, { span, label: 'not part of any document' }, {
+      notes: [`a document starts with its root: \`${root}(version=1.0.0) { ... }\``],
+      suggestions: [{ message: 'comment it out', edits: [{ span: { start: span.start, end: span.start }, newText: '# ' }], applicability: 'maybe' }],
+    }),
+  };
 }
 

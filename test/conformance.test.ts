@@ -39,7 +39,7 @@ for (const text of ACCEPT) {
 }
 
 const REJECT: [string, string, RegExp][] = [
-  ['Bind(version=1.0.0) { * -> { } }', 'E0101', /Route needs to be defined/],
+  ['Bind(version=1.0.0) { * -> { } }', 'E0101', /`Route` needs to be defined/],
   ['Bind(version=1.0.0) { Route<Http<Get>> -> ; }', 'E0111', /step without a stop/],
   ['Bind(version=1.0.0) { Route<Http<Get>> = (()); }', 'E0110', /`=` is not a step/],
   ['Bind(version=1.0.0) { Route<Http<Get>> -[ Bin ]= &; }', 'E0110', /unterminated step/],

@@ -40,8 +40,16 @@ class BindChecker {
 
   private checkScope(scope: Scope, outer: ScopeContext): void {
     const { selector } = scope;
-    const levels = [...outer.levels, ...selector.levels];
-    selector.levels.forEach((name, i) => this.checkLevel(name, outer.levels.length + i, levels));
+    let levels = [...outer.levels, ...selector.levels];
+    const first = selector.levels[0];
+    if (outer.levels.length === 0 && first && first.text !== 'Route' && (isWaveKind(first.text) || first.text === '*')) {
+      // `Http<Get>` at the top: report E0101 once, then check it as if written `Route<Http<Get>>`.
+      this.checkLevel(first, 0, levels);
+      levels = [{ text: 'Route', span: first.span, angled: false }, ...levels];
+      selector.levels.forEach((name, i) => this.checkLevel(name, 1 + i, levels));
+    } else {
+      selector.levels.forEach((name, i) => this.checkLevel(name, outer.levels.length + i, levels));
+    }
     for (const filter of selector.filters) checkFilter(filter, this.reporter);
 
     let ctx: ScopeContext = { ...outer, levels };
@@ -82,7 +90,7 @@ class BindChecker {
     const text = name.text;
     if (index === 0) {
       if (text !== 'Route') {
-        this.reporter.report('E0101', 'Route needs to be defined', name.span, 'expected `Route`', {
+        this.reporter.report('E0101', '`Route` needs to be defined', name.span, 'expected `Route`', {
           notes: ['a bind selects in three levels: `Route`, then a wave kind (`Http`, `Ext`, `Cmd`, `Hyp`), then a method'],
           help: [`nest this scope in a route: \`Route -> { ${text === '*' ? '*' : text} ... }\`, or write \`Route<${text}>\``],
         });
@@ -258,18 +266,30 @@ function pathVariables(text: string, base: number): PointVariable[] {
   return out;
 }
 
-/** W0103: a route after a sibling route that matches everything it matches. */
+/**
+ * W0103: a route after a sibling route that matches everything it matches. Only earlier routes whose path
+ * matches everything, or is the same text, can shadow; indexing them keeps this linear in the block's size.
+ */
 function reportUnreachable(scopes: readonly Scope[], reporter: Reporter): void {
-  const routes = scopes.filter((s) => s.pipeline !== undefined);
-  if (routes.length === 0) return;
-  for (let j = 1; j < scopes.length; j++) {
-    const later = scopes[j]!;
-    const earlier = routes.find((r) => r.span.start < later.span.start && shadows(r, later));
-    if (!earlier) continue;
-    reporter.report('W0103', 'unreachable route', later.selector.span, 'never selected', {
-      secondary: [{ span: earlier.selector.span, label: 'this route matches every wave this one would' }],
-      help: ['move the more specific route first'],
-    });
+  const universal: Scope[] = [];
+  const byPath = new Map<string, Scope[]>();
+  for (const later of scopes) {
+    const path = later.selector.path?.text;
+    const candidates = path === undefined || matchesEverything(path) ? universal : [...universal, ...(byPath.get(path) ?? [])];
+    const earlier = candidates.find((r) => shadows(r, later));
+    if (earlier) {
+      reporter.report('W0103', 'unreachable route', later.selector.span, 'never selected', {
+        secondary: [{ span: earlier.selector.span, label: 'this route matches every wave this one would' }],
+        help: ['move the more specific route first'],
+      });
+    }
+    if (later.pipeline === undefined) continue;
+    if (matchesEverything(path)) universal.push(later);
+    else {
+      let same = byPath.get(path!);
+      if (!same) byPath.set(path!, (same = []));
+      same.push(later);
+    }
   }
 }
 

@@ -12,7 +12,11 @@ export const SUPPORTED_VERSIONS = ['1.0.0'] as const;
 
 const ROOT_OF: Record<Exclude<FileKind, 'script'>, string> = { bind: 'Bind', router: 'Router', app: 'App', mechtron: 'Mechtron' };
 
-export function checkDocument(doc: Document, _text: string): Diagnostic[] {
+/**
+ * `recovered`: the parser reported syntax errors and recovered, so parts may be missing from the AST;
+ * checks that report something *missing* stay quiet then (the syntax error already explains it).
+ */
+export function checkDocument(doc: Document, recovered: boolean): Diagnostic[] {
   const reporter = new Reporter();
   switch (doc.kind) {
     case 'BindDocument':
@@ -21,16 +25,18 @@ export function checkDocument(doc: Document, _text: string): Diagnostic[] {
       break;
     case 'ConfigDocument':
       if (doc.header) checkHeader(doc.header, doc.fileKind, reporter);
-      checkConfigDocument(doc, reporter);
+      checkConfigDocument(doc, reporter, { recovered });
       break;
     case 'ScriptDocument':
-      checkCommands(doc.commands, reporter);
+      checkCommands(doc.commands, reporter, { context: 'script', recovered });
       break;
   }
   return reporter.diagnostics;
 }
 
 function checkHeader(header: RootHeader, fileKind: Exclude<FileKind, 'script'>, reporter: Reporter): void {
+  // A header the parser could not read whole (no `(version=...)`) already has its syntax error.
+  if (!header.version) return;
   const expected = ROOT_OF[fileKind];
   const name = header.name;
   if (name.text !== expected) {
