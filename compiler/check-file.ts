@@ -4,15 +4,9 @@ import type { Diagnostic } from '../grammar/diagnostic.ts';
 import type { FileKind } from '../grammar/ast.ts';
 import { parseDocument } from '../grammar/parser.ts';
 import { checkDocument } from './check/document.ts';
-import { legacyRoutesConf, unknownFileKind } from './check/file-kind.ts';
+import { FILE_EXTENSIONS, legacyRoutesConf, unknownFileKind } from './check/file-kind.ts';
 
-export const FILE_EXTENSIONS: Readonly<Record<string, FileKind>> = {
-  '.bind': 'bind',
-  '.router': 'router',
-  '.app': 'app',
-  '.mechtron': 'mechtron',
-  '.script': 'script',
-};
+export { FILE_EXTENSIONS };
 
 /** The file kind a path's extension names; `routes-conf` for Starlane's 2021 `routes.conf`. */
 export function fileKindOfPath(path: string): FileKind | 'routes-conf' | undefined {

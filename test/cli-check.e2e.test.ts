@@ -248,15 +248,18 @@ test('a folder with nothing to check: exit 2, not a silent pass', () => {
   assert.match(run.stderr, /^error: no files to check in `docs`\n/);
 });
 
-test('a file that is not UTF-8: a clear error naming the line, exit 1, other files still checked', () => {
+test('a file that is not UTF-8: E0011 at the bad byte, exit 1, other files still checked', () => {
   const dir = project({
     'a.bind': new Uint8Array([...Buffer.from('Bind(version=1.0.0) {\n # caf'), 0xe9, ...Buffer.from('\n}\n')]),
     'b.bind': SOURCES.method,
   });
   const run = starc(dir, ['check']);
   assert.is(run.status, 1);
-  assert.match(run.stderr, /error: cannot check `a\.bind`: it is not UTF-8 text \(invalid byte 0xE9 on line 2\)\n/);
+  assert.match(run.stderr, /error\[E0011\]: file is not UTF-8 text\n --> a\.bind:2:7\n/);
+  assert.match(run.stderr, /\^ invalid byte 0xE9/);
   assert.match(run.stderr, /error\[E0102\]/);
+  const json = JSON.parse(starc(dir, ['check', '--format', 'json']).stdout);
+  assert.ok(JSON.stringify(json).includes('"E0011"'), 'machine formats carry E0011 too');
   assert.match(run.stderr, /\nerror: check failed: 2 errors in 2 files\n$/);
   assert.not.match(run.stderr, /internal error|\n\s+at /);
 });

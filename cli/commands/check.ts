@@ -8,6 +8,8 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { checkFile, fileKindOfPath } from '../../compiler/check-file.ts';
+import { unreadableFile } from '../../compiler/check/file-kind.ts';
+import { decodeSource, type DecodedSource } from '../../compiler/source-text.ts';
 import { renderHumanSummary } from '../../compiler/diagnostics/render-human.ts';
 import {
   countDiagnostics,
@@ -50,16 +52,12 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   if ('message' in found) return reportUsage(io, found);
 
   const reports: FileReport[] = [];
-  const unreadable: string[] = [];
   for (const file of found) {
-    const text = readSource(file.absolute, file.shown);
-    if (typeof text !== 'string') {
-      unreadable.push(text.problem);
-      continue;
-    }
-    reports.push({ path: file.shown, text, diagnostics: sortByPosition(checkOne(file.shown, text)) });
+    const source = readSource(file.absolute);
+    const diagnostics = 'problem' in source ? [source.problem] : checkOne(file.shown, source.text);
+    reports.push({ path: file.shown, text: source.text, diagnostics: sortByPosition(diagnostics) });
   }
-  return report(reports, unreadable, options, io);
+  return report(reports, options, io);
 }
 
 function checkOptions(args: readonly string[]): CheckOptions | UsageProblem {
@@ -202,48 +200,18 @@ function describeIoError(error: unknown): string {
 // -------------------------------------------------------------------------------------------------------------
 // Reading and checking one file
 
-/** The file's text (a leading byte-order mark dropped), or the problem that stops it being checked. */
-function readSource(absolute: string, shown: string): string | { problem: string } {
+/**
+ * The file's text (a leading byte-order mark dropped), or E0011 with what could be decoded, so every
+ * output format reports an unreadable file like any other problem.
+ */
+function readSource(absolute: string): DecodedSource {
   let bytes: Buffer;
   try {
     bytes = readFileSync(absolute);
   } catch (error) {
-    return { problem: `cannot read \`${shown}\`: ${describeIoError(error)}` };
+    return { text: '', problem: unreadableFile(describeIoError(error)) };
   }
-  const bad = firstInvalidUtf8(bytes);
-  if (bad !== undefined) {
-    const line = bytes.subarray(0, bad).filter((b) => b === 10).length + 1;
-    const byte = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
-    return { problem: `cannot check \`${shown}\`: it is not UTF-8 text (invalid byte 0x${byte} on line ${line})` };
-  }
-  return new TextDecoder('utf-8').decode(bytes);
-}
-
-/** Offset of the first byte that breaks UTF-8 (overlongs, surrogates and truncation included), if any. */
-export function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
-    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
-    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
-    else return i;
-    let cp = b & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return undefined;
+  return decodeSource(bytes);
 }
 
 /** A throw from the compiler is a bug; name the file that triggered it so the report can be acted on. */
@@ -259,7 +227,7 @@ function checkOne(shown: string, text: string) {
 // -------------------------------------------------------------------------------------------------------------
 // Output and exit code
 
-function report(reports: FileReport[], unreadable: readonly string[], options: CheckOptions, io: CliIo): number {
+function report(reports: FileReport[], options: CheckOptions, io: CliIo): number {
   const counts = countDiagnostics(reports);
   let shown = reports;
   let omitted: Omitted | undefined;
@@ -276,20 +244,12 @@ function report(reports: FileReport[], unreadable: readonly string[], options: C
   });
   if (rendered) out.write(rendered);
 
-  const errColor = resolveColor(options, io.stderr, io);
-  for (const problem of unreadable) io.stderr.write(`${errColor ? '\x1b[1;91merror\x1b[0m' : 'error'}: ${problem}\n`);
   if (options.format === 'human' || options.format === 'short' || options.format === 'github') {
-    // A file that could not be read counts as a file with one error.
-    const all = {
-      errors: counts.errors + unreadable.length,
-      warnings: counts.warnings,
-      files: counts.files + unreadable.length,
-      filesWithProblems: counts.filesWithProblems + unreadable.length,
-    };
-    io.stderr.write(renderHumanSummary(all, { color: errColor, denyWarnings: options.denyWarnings }));
+    const errColor = resolveColor(options, io.stderr, io);
+    io.stderr.write(renderHumanSummary(counts, { color: errColor, denyWarnings: options.denyWarnings }));
   }
 
-  const failed = counts.errors > 0 || unreadable.length > 0 || (options.denyWarnings && counts.warnings > 0);
+  const failed = counts.errors > 0 || (options.denyWarnings && counts.warnings > 0);
   return failed ? 1 : 0;
 }
 

@@ -5,6 +5,7 @@ import type { Document, FileKind, RootHeader } from '../../grammar/ast.ts';
 import type { Diagnostic } from '../../grammar/diagnostic.ts';
 import { checkBindDocument } from './bind.ts';
 import { checkConfigDocument } from './config.ts';
+import { isSemver, semverFix } from './point.ts';
 import { replaceWith, Reporter } from './report.ts';
 import { checkCommands } from './script.ts';
 
@@ -48,7 +49,13 @@ function checkHeader(header: RootHeader, fileKind: Exclude<FileKind, 'script'>, 
     });
   }
   const version = header.version;
-  if (version && !(SUPPORTED_VERSIONS as readonly string[]).includes(version.text)) {
+  if (version && !isSemver(version.text)) {
+    const fixed = semverFix(version.text);
+    reporter.report('E0010', `malformed version \`${version.text}\``, version.span, 'expected a version such as `1.0.0`', {
+      notes: ['versions are semantic versions: MAJOR.MINOR.PATCH'],
+      suggestions: fixed ? [replaceWith(`write \`${fixed}\``, version.span, fixed, false)] : [],
+    });
+  } else if (version && !(SUPPORTED_VERSIONS as readonly string[]).includes(version.text)) {
     reporter.report('E0003', `unsupported version \`${version.text}\``, version.span, 'not a supported version', {
       notes: [`supported versions: ${SUPPORTED_VERSIONS.join(', ')}`],
       suggestions: [replaceWith('use version 1.0.0', version.span, '1.0.0', false)],

@@ -1,11 +1,34 @@
-// Diagnostics about a whole file before any parsing: an extension starc does not know (E0009), and Starlane's
-// 2021 `routes.conf` (E0004), which only `starc migrate` understands.
+// Diagnostics about a whole file before any parsing: a file that cannot be read as UTF-8 text (E0011), an
+// extension starc does not know (E0009), and Starlane's 2021 `routes.conf` (E0004), which only `starc
+// migrate` understands. Also the table of extensions, which decides a file's kind.
 
 import { makeDiagnostic, type Diagnostic } from '../../grammar/diagnostic.ts';
 import type { Span } from '../../grammar/span.ts';
-import { FILE_EXTENSIONS } from '../check-file.ts';
+import type { FileKind } from '../../grammar/ast.ts';
 import { codeInfo } from '../diagnostics/registry.ts';
 import { closestMatch } from './suggest.ts';
+
+export const FILE_EXTENSIONS: Readonly<Record<string, FileKind>> = {
+  '.bind': 'bind',
+  '.router': 'router',
+  '.app': 'app',
+  '.mechtron': 'mechtron',
+  '.script': 'script',
+};
+
+/** E0011: the file's bytes break UTF-8 at UTF-16 `offset` of its lossy decoding (`text`). */
+export function notUtf8(text: string, offset: number, byte: number): Diagnostic {
+  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+  const at = Math.min(offset, text.length);
+  return makeDiagnostic('E0011', codeInfo('E0011').severity, 'file is not UTF-8 text', { span: { start: at, end: Math.min(at + 1, text.length) }, label: `invalid byte 0x${hex}` }, {
+    notes: ['Starlane files are UTF-8; save the file as UTF-8 (without changing its meaning) and check again'],
+  });
+}
+
+/** E0011: the file could not be read at all. */
+export function unreadableFile(reason: string): Diagnostic {
+  return makeDiagnostic('E0011', codeInfo('E0011').severity, `cannot read the file: ${reason}`, { span: { start: 0, end: 0 }, label: '' });
+}
 
 /** Root names that tell which language a file holds even under the wrong extension. */
 const ROOT_EXTENSIONS: Readonly<Record<string, string>> = {
@@ -17,7 +40,6 @@ const ROOT_EXTENSIONS: Readonly<Record<string, string>> = {
 
 /** E0009: `path`'s extension is none of the five; points at the first line and guesses from the text. */
 export function unknownFileKind(path: string, text: string): Diagnostic {
-  // FILE_EXTENSIONS is read here, at call time, so the import cycle with check-file.ts is harmless.
   const known = Object.keys(FILE_EXTENSIONS);
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
   const dot = name.lastIndexOf('.');
