@@ -78,8 +78,12 @@ class StarlaneParser extends EmbeddedActionsParser {
   private sawLegacyPrefix = false;
   legacyScript = false;
 
-  constructor(recoveryEnabled = process.env.NOREC ? false : true) {
-    super(T.ALL_TOKENS, { recoveryEnabled, maxLookahead: 3, errorMessageProvider: messages });
+  /**
+   * `validate`: run chevrotain's grammar validations (ambiguities, left recursion). They cost more than the
+   * rest of start-up, so `starc` skips them; the test suite runs them once (validateGrammar).
+   */
+  constructor(validate = false) {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -975,6 +979,11 @@ let nested: StarlaneParser | undefined;
 function parser(): StarlaneParser {
   shared ??= new StarlaneParser();
   return shared;
+}
+
+/** Build the parser with chevrotain's validations on; throws if the grammar has a definition error. */
+export function validateGrammar(): void {
+  new StarlaneParser(true);
 }
 
 /** A second instance for command lists parsed while the first is inside an App's `Install`. */

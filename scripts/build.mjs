@@ -16,7 +16,7 @@ await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
-  minifyWhitespace: false,
+  minify: true, // smaller to parse and compile: part of cold start (B2)
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });
