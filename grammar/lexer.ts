@@ -54,6 +54,7 @@ export function lex(text: string): LexResult {
   const comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];
   const openCurlies: number[] = [];
+  const openKinds: boolean[] = []; // per open brace: a `Map{`
   /** Matched `{ }` pairs, for the indentation hint when a delimiter is left unclosed. */
   const pairs: [number, number][] = [];
   const n = text.length;
@@ -103,8 +104,13 @@ export function lex(text: string): LexResult {
         if (LEGACY_CORE_STOP.test(text)) {
           push(T.LegacyCoreStop, LEGACY_CORE_STOP.lastIndex);
         } else {
+          // `Map{...}` in a payload pattern has braces of its own kind, so that when a pattern is broken,
+          // recovery never takes them for a block's.
+          const prev = tokens[tokens.length - 1];
+          const map = prev?.tokenType === T.Ident && prev.image === 'Map';
           openCurlies.push(i);
-          push(T.LCurly, i + 1);
+          openKinds.push(map);
+          push(map ? T.MapOpen : T.LCurly, i + 1);
         }
         break;
       case 125: // '}'
@@ -113,7 +119,7 @@ export function lex(text: string): LexResult {
           i++; // dropped: the parser then sees balanced braces and does not cascade
         } else {
           pairs.push([openCurlies.pop()!, i]);
-          push(T.RCurly, i + 1);
+          push(openKinds.pop() ? T.MapClose : T.RCurly, i + 1);
         }
         break;
       case 40: // '('

@@ -577,7 +577,7 @@ class StarlaneParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          this.CONSUME(T.LCurly);
+          this.CONSUME(T.MapOpen);
           const entries: A.MapEntry[] = [];
           let rest: A.MapRest | undefined;
           this.MANY_SEP({
@@ -615,7 +615,7 @@ class StarlaneParser extends EmbeddedActionsParser {
               });
             },
           });
-          this.CONSUME(T.RCurly);
+          this.CONSUME(T.MapClose);
           this.ACTION(() => { structure = { kind: 'MapStructure', name: this.name(name), entries, rest, span: this.span(name) }; });
         },
       },
@@ -1118,16 +1118,20 @@ export function parseDocument(text: string, fileKind: A.FileKind): ParseResult {
   p.beginDocument();
   p.load(parsed);
   let ast: A.Document;
+  // The header is read by hand when its `{` is in sight, so a malformed header is one diagnostic and the
+  // body still parses; otherwise chevrotain reads the whole document and recovers as it can.
+  const head = fileKind === 'script' ? undefined : readHeader(parsed, ROOT_NAMES[fileKind]);
+  if (head) p.load(parsed.slice(head.bodyStart));
   switch (fileKind) {
     case 'bind':
     case 'router': {
-      const doc = p.bindDocument();
+      const doc = head ? { header: head.header, body: p.block() } : p.bindDocument();
       ast = { kind: 'BindDocument', fileKind, header: doc?.header ?? undefined, body: doc?.body ?? [], span, comments, legacy: false };
       break;
     }
     case 'app':
     case 'mechtron': {
-      const doc = p.configDocument();
+      const doc = head ? { header: head.header, sections: p.configBody() } : p.configDocument();
       ast = { kind: 'ConfigDocument', fileKind, header: doc?.header ?? undefined, sections: doc?.sections ?? [], span, comments, legacy: false };
       break;
     }
@@ -1141,7 +1145,7 @@ export function parseDocument(text: string, fileKind: A.FileKind): ParseResult {
   const syntax = lexDiagnostics.some((d) => d.code === 'E0007')
     ? []
     : [...p.diags, ...recognitionDiagnostics(p.errors, text.length, lexDiagnostics)];
-  const diagnostics = [...(stray ? [stray] : []), ...lexDiagnostics, ...syntax];
+  const diagnostics = [...(stray ? [stray] : []), ...(head?.diagnostic ? [head.diagnostic] : []), ...lexDiagnostics, ...syntax];
   return { ast, diagnostics: keepOnePerMistake(sortByStart(diagnostics), parsed) };
 }
 
@@ -1190,6 +1194,36 @@ function syncBetween(syncs: number[], from: number, to: number): boolean {
     else hi = mid;
   }
   return lo < syncs.length && syncs[lo]! < to;
+}
+
+/**
+ * `Name(version=X) {`: the header up to its `{`. A header of another shape (`App version = 1.0.0 ) {`,
+ * `Bind(verion=1.0.0) {`) is one E0001 with the canonical form suggested.
+ */
+function readHeader(tokens: IToken[], root: string): { header: A.RootHeader; bodyStart: number; diagnostic?: Diagnostic } | undefined {
+  const name = tokens[0];
+  if (!name || name.tokenType !== T.Ident) return undefined;
+  const open = tokens.findIndex((t, i) => i > 1 && i <= 8 && t.tokenType === T.LCurly);
+  if (open < 0) return undefined;
+  const inner = tokens.slice(1, open);
+  const span = { start: name.startOffset, end: endOf(tokens[open - 1]!) };
+  const isWord = (t: IToken | undefined): boolean => t !== undefined && (t.tokenType === T.Word || t.tokenType.CATEGORIES?.includes(T.Word) === true);
+  const shaped = inner.length === 5 && inner[0]!.tokenType === T.LParen && isWord(inner[1]) && inner[2]!.tokenType === T.Equals && isWord(inner[3]) && inner[4]!.tokenType === T.RParen;
+  const versionToken = shaped ? inner[3] : inner.find((t) => isWord(t) && /^\d/.test(t.image));
+  const version = versionToken && { text: versionToken.image, span: { start: versionToken.startOffset, end: endOf(versionToken) } };
+  const header: A.RootHeader = { name: { text: name.image, span: { start: name.startOffset, end: endOf(name) } }, version, span };
+  const canonical = `${name.image}(version=${versionToken?.image ?? '1.0.0'})`;
+  if (shaped && inner[1]!.image === 'version') return { header, bodyStart: open };
+  const key = inner[1]!;
+  const diagnostic = shaped
+    ? makeDiagnostic('E0001', 'error', `expected \`version\`, found \`${key.image}\``, { span: { start: key.startOffset, end: endOf(key) }, label: 'the root takes only `version=`' }, {
+        suggestions: [{ message: 'write `version`', edits: [{ span: { start: key.startOffset, end: endOf(key) }, newText: 'version' }], applicability: 'machine' }],
+      })
+    : makeDiagnostic('E0001', 'error', 'malformed root header', { span, label: `expected \`${canonical}\`` }, {
+        notes: [`a document starts with \`${root || name.image}(version=1.0.0) {\``],
+        suggestions: [{ message: 'write the header in full', edits: [{ span, newText: canonical }], applicability: 'maybe' }],
+      });
+  return { header, bodyStart: open, diagnostic };
 }
 
 /**

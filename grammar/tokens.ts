@@ -42,6 +42,9 @@ export const LegacyCoreStop = token('LegacyCoreStop', '`{{ }}`');
 
 // Punctuation.
 export const LCurly = token('LCurly', '`{`');
+/** The braces of `Map{...}` in a payload pattern. */
+export const MapOpen = token('MapOpen', '`{`');
+export const MapClose = token('MapClose', '`}`');
 export const RCurly = token('RCurly', '`}`');
 export const LParen = token('LParen', '`(`');
 export const RParen = token('RParen', '`)`');
@@ -66,7 +69,7 @@ export const Dash = token('Dash', '`-`');
 export const ALL_TOKENS: TokenType[] = [
   Ident, Word, StarWord, KwCreate, KwPublish, KwSelect, KwSet, KwGet, KwDelete, KwWatch, KwSend, KwExit,
   Path, StringLiteral, Arrow, FatArrow, RequestCheckOpen, ResponseCheckOpen, CheckCloseArrow,
-  CheckCloseFatArrow, BrokenCheckClose, CoreStop, LegacyCoreStop, LCurly, RCurly, LParen, RParen, LAngle,
+  CheckCloseFatArrow, BrokenCheckClose, CoreStop, LegacyCoreStop, LCurly, RCurly, MapOpen, MapClose, LParen, RParen, LAngle,
   RAngle, LBracket, RBracket, Semi, Comma, Equals, Plus, PlusAt, Bang, Question, Amp, Caret, CaretBracket,
   Percent, Tilde, Dash,
 ];
