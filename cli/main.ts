@@ -130,7 +130,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   return run(rest, io);
 }
 
+/** Commands DESIGN.md promises that this version does not have yet: say so rather than "unknown". */
+const PLANNED = ['build', 'fmt', 'migrate', 'run', 'repl', 'lsp'];
+
 function unknownCommand(name: string, io: CliIo): number {
+  if (PLANNED.includes(name)) {
+    return reportUsage(io, {
+      message: `\`starc ${name}\` is not available in this version yet`,
+      help: `the commands available now are ${Object.keys(COMMANDS).map((c) => `\`${c}\``).join(', ')}`,
+    });
+  }
   const near = closestMatch(name, Object.keys(COMMANDS));
   return reportUsage(io, {
     message: `unknown command \`${name}\``,

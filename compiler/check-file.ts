@@ -14,7 +14,8 @@ export function fileKindOfPath(path: string): FileKind | 'routes-conf' | undefin
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   if (dot <= slash) return undefined;
   const ext = path.slice(dot).toLowerCase();
-  if (ext === '.conf') return 'routes-conf';
+  // Starlane 2021 kept its routes in `routes.conf`; any other `.conf` is not ours.
+  if (ext === '.conf') return /routes\.conf$/i.test(path) ? 'routes-conf' : undefined;
   return FILE_EXTENSIONS[ext];
 }
 

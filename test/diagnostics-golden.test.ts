@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { checkFile, fileKindOfPath } from '../compiler/check-file.ts';
 import { CODES } from '../compiler/diagnostics/registry.ts';
 import { renderHuman } from '../compiler/diagnostics/render-human.ts';
+import { sortByPosition } from '../compiler/diagnostics/render.ts';
 import { decodeSource } from '../compiler/source-text.ts';
 
 const DIR = 'test/fixtures/diagnostics';
@@ -29,7 +30,8 @@ for (const file of fixtures) {
     const diagnostics = 'problem' in source ? [source.problem] : checkFile(path, text);
     const codes = diagnostics.map((d) => d.code);
     assert.ok(codes.includes(code), `${file} should raise ${code}; got ${codes.join(', ') || 'nothing'}`);
-    const rendered = renderHuman([{ path, text, diagnostics }], { color: false });
+    // Sorted by position, as `starc check` shows them.
+    const rendered = renderHuman([{ path, text, diagnostics: sortByPosition(diagnostics) }], { color: false });
     const golden = path.replace(/\.[a-z]+$/, '.stderr');
     if (update || !existsSync(golden)) writeFileSync(golden, rendered);
     assert.fixture(rendered, readFileSync(golden, 'utf8'));

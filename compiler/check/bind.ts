@@ -2,7 +2,7 @@
 // path patterns and their captures, filters, pipelines (steps, stops, payload patterns), variables in stops,
 // unreachable routes, and the router's restriction to Http waves.
 
-import type { BindDocument, CallStop, PointRef, Scope, SelectorName, Stop } from '../../grammar/ast.ts';
+import type { BindDocument, CallStop, PointRef, Scope, Selector, SelectorName, Stop } from '../../grammar/ast.ts';
 import type { Span } from '../../grammar/span.ts';
 import { checkFilter } from './filters.ts';
 import { compilePath, matchesEverything, type CaptureGroup } from './path-pattern.ts';
@@ -17,20 +17,27 @@ interface ScopeContext {
   readonly levels: readonly SelectorName[];
   /** Named captures of every enclosing path, by name. */
   readonly captures: ReadonlyMap<string, CaptureGroup>;
-  /** Capturing groups of the innermost path so far: the range of `$1`..`$n`. */
-  readonly groupCount: number;
+  /** Capturing groups of the innermost path so far: the range of `$1`..`$n`; undefined if it does not compile. */
+  readonly groupCount: number | undefined;
+  /** A path on the way here does not compile: its captures are unknown, so no variable is reported unknown. */
+  readonly brokenPath: boolean;
 }
 
-const TOP: ScopeContext = { levels: [], captures: new Map(), groupCount: 0 };
+const TOP: ScopeContext = { levels: [], captures: new Map(), groupCount: 0, brokenPath: false };
 
-export function checkBindDocument(doc: BindDocument, reporter: Reporter): void {
-  new BindChecker(reporter, doc.fileKind === 'router').checkScopes(doc.body, TOP);
+/**
+ * `recovered`: the parser reported syntax errors and recovered, so a block may be empty only because its
+ * contents were lost; checks that report something *missing* (W0104) stay quiet then.
+ */
+export function checkBindDocument(doc: BindDocument, reporter: Reporter, options: { recovered?: boolean } = {}): void {
+  new BindChecker(reporter, doc.fileKind === 'router', options.recovered ?? false).checkScopes(doc.body, TOP);
 }
 
 class BindChecker {
   constructor(
     private readonly reporter: Reporter,
     private readonly router: boolean,
+    private readonly recovered: boolean,
   ) {}
 
   checkScopes(scopes: readonly Scope[], ctx: ScopeContext): void {
@@ -44,7 +51,7 @@ class BindChecker {
     const first = selector.levels[0];
     if (outer.levels.length === 0 && first && first.text !== 'Route' && (isWaveKind(first.text) || first.text === '*')) {
       // `Http<Get>` at the top: report E0101 once, then check it as if written `Route<Http<Get>>`.
-      this.checkLevel(first, 0, levels);
+      this.checkLevel(first, 0, levels, selector);
       levels = [{ text: 'Route', span: first.span, angled: false }, ...levels];
       selector.levels.forEach((name, i) => this.checkLevel(name, 1 + i, levels));
     } else {
@@ -57,7 +64,8 @@ class BindChecker {
 
     if (scope.body) {
       if (scope.blockStep?.pattern) checkPayloadPattern(scope.blockStep.pattern, this.reporter);
-      if (scope.body.length === 0 && outer.levels.length > 0) {
+      // A top-level block that is not `Route` already has its E0101.
+      if (scope.body.length === 0 && !this.recovered && (outer.levels.length > 0 || first?.text === 'Route')) {
         this.reporter.report('W0104', 'empty block', selector.span, 'this block routes nothing', {
           notes: ['a block with no routes never matches; remove it or add routes'],
         });
@@ -85,14 +93,36 @@ class BindChecker {
     }
   }
 
-  /** Level 0 is `Route`, level 1 a wave kind, level 2 a method of it; nothing deeper. */
-  private checkLevel(name: SelectorName, index: number, levels: readonly SelectorName[]): void {
+  /**
+   * Level 0 is `Route`, level 1 a wave kind, level 2 a method of it; nothing deeper. `unrouted` is given for
+   * a top-level selector that starts with a wave kind (`Http<Get>/x`), which `Route<...>` around it fixes.
+   */
+  private checkLevel(name: SelectorName, index: number, levels: readonly SelectorName[], unrouted?: Selector): void {
     const text = name.text;
     if (index === 0) {
       if (text !== 'Route') {
+        const notes = ['a bind selects in three levels: `Route`, then a wave kind (`Http`, `Ext`, `Cmd`, `Hyp`), then a method'];
+        const stacked = unrouted?.levels ?? [];
+        // Selectors hold no whitespace, so the stacked names end after the last name and one `>` per level.
+        const end = stacked.length > 0 ? stacked[stacked.length - 1]!.span.end + stacked.length - 1 : -1;
+        if (unrouted && end <= unrouted.span.end) {
+          const written = stacked.reduceRight((inner, n) => (inner ? `${n.text}<${inner}>` : n.text), '');
+          this.reporter.report('E0101', '`Route` needs to be defined', name.span, 'expected `Route`', {
+            notes,
+            help: [`the block form works too: \`Route -> { ${written} ... }\``],
+            suggestions: [{
+              message: `put it under \`Route\`: \`Route<${written}>\``,
+              edits: [{ span: { start: name.span.start, end: name.span.start }, newText: 'Route<' }, { span: { start: end, end }, newText: '>' }],
+              applicability: 'machine',
+            }],
+          });
+          return;
+        }
+        const close = closestMatch(text, ['Route']);
         this.reporter.report('E0101', '`Route` needs to be defined', name.span, 'expected `Route`', {
-          notes: ['a bind selects in three levels: `Route`, then a wave kind (`Http`, `Ext`, `Cmd`, `Hyp`), then a method'],
-          help: [`nest this scope in a route: \`Route -> { ${text === '*' ? '*' : text} ... }\`, or write \`Route<${text}>\``],
+          notes,
+          suggestions: close ? [replaceWith('did you mean `Route`?', name.span, 'Route', false)] : [],
+          help: close ? [] : ['put the scope in a route: `Route<Http<Get>>/path -> ...;` or `Route -> { ... }`'],
         });
       }
       return;
@@ -128,8 +158,10 @@ class BindChecker {
     if (!isWaveKind(kind)) return;
     const fixed = methodsOf(kind);
     if (!fixed) {
+      const camel = method.split(/[-_]+/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
       this.reporter.report('E0102', `\`${method}\` is not an Ext method name`, span, 'expected a CamelCase name', {
         notes: ['Ext methods are CamelCase names such as `Hello` or `SignUp`'],
+        suggestions: CAMEL_CASE.test(camel) ? [replaceWith(`did you mean \`${camel}\`?`, span, camel, false)] : [],
       });
       return;
     }
@@ -155,11 +187,14 @@ class BindChecker {
     if ('error' in compiled) {
       this.reporter.report('E0105', 'path pattern does not compile', compiled.error.span, compiled.error.message, {
         notes: ['a path is a JavaScript regular expression (`u` flag); `(?P<name>...)` and `(?<name>...)` name a capture'],
+        help: globHelp(path.text),
       });
-      return { ...ctx, groupCount: 0 };
     }
+    const named = 'error' in compiled ? compiled.named : compiled.ok.named;
+    const groupCount = 'error' in compiled ? undefined : compiled.ok.groupCount;
+    const brokenPath = ctx.brokenPath || 'error' in compiled;
     const captures = new Map(ctx.captures);
-    for (const group of compiled.ok.named) {
+    for (const group of named) {
       const first = captures.get(group.name);
       if (first) {
         this.reporter.report('E0114', `capture \`${group.name}\` is defined twice`, group.span, 'defined again here', {
@@ -169,13 +204,13 @@ class BindChecker {
       }
       captures.set(group.name, group);
     }
-    return { ...ctx, captures, groupCount: compiled.ok.groupCount };
+    return { ...ctx, captures, groupCount, brokenPath };
   }
 
   private checkStop(stop: Stop, ctx: ScopeContext): void {
     switch (stop.kind) {
       case 'CoreStop':
-        if (stop.legacy) {
+        if (stop.legacy && !this.router) { // in a router E0202 says the one thing to fix
           this.reporter.report('W0101', 'deprecated core delivery `{{ }}`', stop.span, 'Starlane 0.2 syntax', {
             suggestions: [replaceWith('write `(( ))`', stop.span, '(( ))')],
           });
@@ -210,7 +245,7 @@ class BindChecker {
   private checkStopPoint(ref: PointRef, ctx: ScopeContext): void {
     this.checkPositional(ref.text, ref.span.start, ctx);
     const point = parsePoint(ref, this.reporter);
-    if (!point) return;
+    if (!point || ctx.brokenPath) return;
     checkPointVariables(point, this.variablesInScope(ctx), this.reporter, 'E0106', { skipPositional: true });
   }
 
@@ -220,6 +255,7 @@ class BindChecker {
 
   /** `$1`..`$9` name the groups of the innermost path. */
   private checkPositional(text: string, base: number, ctx: ScopeContext): void {
+    if (ctx.groupCount === undefined) return;
     const re = /\$(\d+)/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const n = Number(m[1]);
@@ -247,12 +283,21 @@ class BindChecker {
       return;
     }
     if (!isMethodOf(kind, method.text) || (kind === 'Ext' && !CAMEL_CASE.test(method.text))) this.reportUnknownMethod(kind, method.text, method.span);
-    if (stop.path) {
+    if (stop.path && !ctx.brokenPath) {
       this.checkPositional(stop.path.text, stop.path.span.start, ctx);
       const variables = pathVariables(stop.path.text, stop.path.span.start);
       checkPointVariables({ variables }, this.variablesInScope(ctx), this.reporter, 'E0106', { skipPositional: true });
     }
   }
+}
+
+/** Paths are regexes, not globs or templates: say so when one is written like a glob. */
+function globHelp(text: string): string[] {
+  const help: string[] = [];
+  if (text.includes('**') || /(^|\/)\*/.test(text)) help.push('paths are regular expressions, not globs: `.*` matches anything');
+  const template = /\{([a-z_][a-z0-9_]*)\}/i.exec(text);
+  if (template) help.push(`to capture a segment, write a named group: \`(?P<${template[1]}>[^/]+)\``);
+  return help;
 }
 
 /** `${name}` references in a call's path (which is a literal path, not a regex). */

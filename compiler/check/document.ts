@@ -22,7 +22,7 @@ export function checkDocument(doc: Document, recovered: boolean): Diagnostic[] {
   switch (doc.kind) {
     case 'BindDocument':
       if (doc.header) checkHeader(doc.header, doc.fileKind, reporter);
-      checkBindDocument(doc, reporter);
+      checkBindDocument(doc, reporter, { recovered });
       break;
     case 'ConfigDocument':
       if (doc.header) checkHeader(doc.header, doc.fileKind, reporter);

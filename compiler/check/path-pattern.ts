@@ -52,25 +52,60 @@ function originalOffset(text: string, i: number): number {
   return i + shift;
 }
 
-export function compilePath(path: PathPattern): { ok: CompiledPath } | { error: PathError } {
+export function compilePath(path: PathPattern): { ok: CompiledPath } | { error: PathError; named: readonly CaptureGroup[] } {
   const text = path.text;
   const source = normalisePathSource(text);
+  const named = namedGroups(path);
   const reason = compiles(source);
-  if (reason !== undefined) {
-    // The offending character follows the longest prefix that still compiles.
-    let good = 0;
-    if (source.length <= 512) {
-      for (let k = source.length - 1; k >= 0; k--) {
-        if (compiles(source.slice(0, k)) === undefined) {
-          good = k;
-          break;
-        }
-      }
-    }
-    const at = path.span.start + originalOffset(text, Math.min(good, source.length - 1));
-    return { error: { message: reason, span: { start: at, end: at + 1 } } };
+  if (reason === undefined) return { ok: { source, named, groupCount: countGroups(source) } };
+  // A name used twice is the caller's E0114 (with both places), not a pattern that does not compile.
+  if (hasDuplicateNames(named) && compiles(withUniqueGroupNames(source)) === undefined) {
+    return { ok: { source, named, groupCount: countGroups(source) } };
   }
-  return { ok: { source, named: namedGroups(path), groupCount: countGroups(source) } };
+  const at = path.span.start + originalOffset(text, offendingIndex(source));
+  return { error: { message: reason, span: { start: at, end: at + 1 } }, named };
+}
+
+/**
+ * Where a pattern that does not compile goes wrong. If closing what is still open would make it compile,
+ * the culprit is the innermost unclosed `[` or `(`; otherwise it is the character after the longest prefix
+ * that some closing would make compile (so a bad escape inside a group is found, not the group's `(`).
+ */
+function offendingIndex(source: string): number {
+  const open = openDelimiters(source);
+  if (open && open.innermost >= 0 && compiles(source + open.completion) === undefined) return open.innermost;
+  if (source.length > 512) return 0;
+  for (let k = source.length - 1; k > 0; k--) {
+    const prefix = source.slice(0, k);
+    const o = openDelimiters(prefix);
+    if (o && compiles(prefix + o.completion) === undefined) return k;
+  }
+  return 0;
+}
+
+/** The text that closes every class and group still open at the end of `source`, and the innermost opener. */
+function openDelimiters(source: string): { completion: string; innermost: number } | undefined {
+  const groups: number[] = [];
+  let classStart = -1;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') { i++; continue; }
+    if (classStart >= 0) { if (c === ']') classStart = -1; continue; }
+    if (c === '[') classStart = i;
+    else if (c === '(') groups.push(i);
+    else if (c === ')' && groups.pop() === undefined) return undefined;
+  }
+  const completion = (classStart >= 0 ? ']' : '') + ')'.repeat(groups.length);
+  return { completion, innermost: classStart >= 0 ? classStart : (groups[groups.length - 1] ?? -1) };
+}
+
+function hasDuplicateNames(named: readonly CaptureGroup[]): boolean {
+  return new Set(named.map((g) => g.name)).size < named.length;
+}
+
+function withUniqueGroupNames(source: string): string {
+  let k = 0;
+  return source.replace(/\(\?<([A-Za-z_$][\w$]*)>/g, () => `(?<g${k++}>`);
 }
 
 function namedGroups(path: PathPattern): CaptureGroup[] {

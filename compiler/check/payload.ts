@@ -8,7 +8,14 @@ import { closestMatch } from './suggest.ts';
 export const SUBSTANCE_KINDS = [
   'Empty', 'Text', 'Bin', 'Int', 'Boolean', 'Point', 'Map', 'List', 'Json', 'Stub', 'Details', 'Status', 'Err',
 ] as const;
+/** Other languages' names for a substance kind (lowercased), for "did you mean". */
+const SUBSTANCE_SYNONYMS: Readonly<Record<string, string>> = {
+  string: 'Text', str: 'Text', bytes: 'Bin', binary: 'Bin', blob: 'Bin', integer: 'Int', number: 'Int',
+  bool: 'Boolean', object: 'Map', dict: 'Map', array: 'List', vec: 'List', error: 'Err',
+};
 export const PAYLOAD_FORMATS = ['json', 'image', 'utf8'] as const;
+/** Formats people write for one kind of image: all of them are `image`. */
+const IMAGE_FORMATS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'bmp', 'ico', 'avif', 'tiff']);
 
 export function checkPayloadPattern(pattern: PayloadPattern, reporter: Reporter): void {
   switch (pattern.kind) {
@@ -18,7 +25,8 @@ export function checkPayloadPattern(pattern: PayloadPattern, reporter: Reporter)
     case 'StructurePattern':
       checkStructure(pattern.structure, reporter);
       if (pattern.format && !(PAYLOAD_FORMATS as readonly string[]).includes(pattern.format.text)) {
-        const close = closestMatch(pattern.format.text, PAYLOAD_FORMATS);
+        const format = pattern.format.text;
+        const close = IMAGE_FORMATS.has(format.toLowerCase()) ? 'image' : closestMatch(format, PAYLOAD_FORMATS);
         reporter.report('E0504', `unknown payload format \`${pattern.format.text}\``, pattern.format.span, 'not a format', {
           notes: [`formats are ${PAYLOAD_FORMATS.map((f) => `\`${f}\``).join(', ')}`],
           suggestions: close ? [replaceWith(`did you mean \`${close}\`?`, pattern.format.span, close, false)] : [],
@@ -31,7 +39,7 @@ export function checkPayloadPattern(pattern: PayloadPattern, reporter: Reporter)
 
 function checkSubstanceKind(name: { text: string; span: { start: number; end: number } }, reporter: Reporter): boolean {
   if ((SUBSTANCE_KINDS as readonly string[]).includes(name.text)) return true;
-  const close = closestMatch(name.text, SUBSTANCE_KINDS);
+  const close = SUBSTANCE_SYNONYMS[name.text.toLowerCase()] ?? closestMatch(name.text, SUBSTANCE_KINDS);
   reporter.report('E0502', `unknown substance kind \`${name.text}\``, name.span, 'not a substance kind', {
     notes: [`substance kinds are ${SUBSTANCE_KINDS.join(', ')}`],
     suggestions: close ? [replaceWith(`did you mean \`${close}\`?`, name.span, close, false)] : [],
@@ -50,8 +58,12 @@ function checkStructure(structure: Structure, reporter: Reporter): void {
       if (!range) return;
       const m = /^(\d+)(?:-(\d+))?$/.exec(range.text);
       if (!m) {
+        // `1..5`, `1,5`, `1:5`, `1 - 5`: two bounds with another separator.
+        const bounds = /^\s*(\d+)\s*(?:\.\.=?|,|:|-|to)\s*(\d+)\s*$/.exec(range.text);
+        const fixed = bounds && Number(bounds[1]) <= Number(bounds[2]) ? `${bounds[1]}-${bounds[2]}` : undefined;
         reporter.report('E0503', `malformed list range \`${range.text}\``, range.span, 'expected `n` or `n-m`', {
           notes: ['a list is written `Text[]` (any length), `Text[5]` (exactly 5) or `Text[1-5]` (1 to 5)'],
+          suggestions: fixed ? [replaceWith(`write \`${fixed}\``, range.span, fixed)] : [],
         });
       } else if (m[2] !== undefined && Number(m[2]) < Number(m[1])) {
         reporter.report('E0503', `list range \`${range.text}\` is empty`, range.span, `${m[1]} is more than ${m[2]}`, {

@@ -25,7 +25,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate nearest to `name`, if it is a plausible typo: distance at most a third of the longer
- * word (at least 1), or equal ignoring case. Ties go to the earlier candidate.
+ * word, rounded up (so `Fetch` → `Patch`, as SPEC §9 shows), or equal ignoring case. Ties go to the
+ * earlier candidate.
  */
 export function closestMatch(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
@@ -34,7 +35,7 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
   for (const candidate of candidates) {
     if (candidate.toLowerCase() === lower && candidate !== name) return candidate;
     const d = editDistance(name, candidate);
-    const limit = Math.max(1, Math.floor(Math.max(name.length, candidate.length) / 3));
+    const limit = Math.max(1, Math.ceil(Math.max(name.length, candidate.length) / 3));
     if (d <= limit && d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -25,7 +25,7 @@ const errors = entries('error', {
   E0007: 'unclosed or unmatched delimiter',
   E0008: 'whitespace where the grammar allows none (inside a selector, point or path)',
   E0009: 'the file kind cannot be told from the file name',
-  E0010: 'a literal (version, duration, size, number) is malformed',
+  E0010: 'a malformed version in the root header',
   E0011: 'a file that cannot be read as UTF-8 text',
   // E01xx: bind and pipelines
   E0101: 'a top-level scope must be `Route`',
