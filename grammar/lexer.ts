@@ -115,7 +115,7 @@ export function lex(text: string): LexResult {
         break;
       case 125: // '}'
         if (openCurlies.length === 0) {
-          diagnostics.push(unexpectedClose(text, i));
+          diagnostics.push(unexpectedClose(text, i, pairs));
           i++; // dropped: the parser then sees balanced braces and does not cascade
         } else {
           pairs.push([openCurlies.pop()!, i]);
@@ -229,44 +229,34 @@ function indentOf(text: string, offset: number): string {
 }
 
 /**
- * A `{` never closed. The braces that did match may have matched wrongly; like rustc, point at the first
- * pair whose `{` and `}` are indented differently: that `{` is the likely culprit.
+ * Like rustc: among the braces that did match, the first pair whose `{` and `}` are indented differently
+ * is where the text went wrong; label both ends.
  */
+function mismatchedPairLabels(text: string, pairs: [number, number][]): { span: { start: number; end: number }; label: string }[] {
+  const suspect = [...pairs].sort((a, b) => a[0] - b[0]).find(([open, close]) => indentOf(text, open) !== indentOf(text, close));
+  if (!suspect) return [];
+  return [
+    { span: { start: suspect[0], end: suspect[0] + 1 }, label: 'this delimiter might not be properly closed...' },
+    { span: { start: suspect[1], end: suspect[1] + 1 }, label: '...as it matches this `}` by nesting but not by indentation' },
+  ];
+}
+
+/** A `{` never closed; the primary span is the end of the last line with text, as rustc shows it. */
 function unclosedDelimiter(text: string, outermost: number, pairs: [number, number][]): Diagnostic {
-  const secondary = [{ span: { start: outermost, end: outermost + 1 }, label: 'unclosed delimiter' }];
-  const suspect = pairs.sort((a, b) => a[0] - b[0]).find(([open, close]) => indentOf(text, open) !== indentOf(text, close));
-  if (suspect) {
-    secondary.push({ span: { start: suspect[0], end: suspect[0] + 1 }, label: 'this delimiter might not be properly closed...' });
-    secondary.push({ span: { start: suspect[1], end: suspect[1] + 1 }, label: '...as it matches this `}` by nesting but not by indentation' });
-  }
-  const n = text.length;
-  return makeDiagnostic('E0007', 'error', 'this file contains an unclosed delimiter', { span: { start: n, end: n }, label: '' }, { secondary });
+  const secondary = [{ span: { start: outermost, end: outermost + 1 }, label: 'unclosed delimiter' }, ...mismatchedPairLabels(text, pairs)];
+  const end = text.trimEnd().length;
+  return makeDiagnostic('E0007', 'error', 'this file contains an unclosed delimiter', { span: { start: end, end }, label: '' }, { secondary });
 }
 
 /**
- * An unmatched `}`. Like rustc, look for where its `{` went missing: the nearest earlier line indented as
- * the `}` is that opens something (ends in a step) without a `{`.
+ * An unmatched `}`: label the pair that matched by nesting but not by indentation, and the nearest earlier
+ * line that ends in a step with no `{` after it: where the missing `{` most likely belongs.
  */
-function unexpectedClose(text: string, at: number): Diagnostic {
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  const indent = text.slice(lineStart, at);
-  const secondary = [];
-  if (/^[ \t]*$/.test(indent)) {
-    let end = lineStart - 1;
-    while (end > 0) {
-      const start = text.lastIndexOf('\n', end - 1) + 1;
-      const line = text.slice(start, end).replace(/\r$/, '');
-      const lineIndent = /^[ \t]*/.exec(line)![0];
-      if (line.trim() !== '' && lineIndent.length <= indent.length) {
-        if (lineIndent === indent && /(->|=>)\s*$/.test(line)) {
-          const stepEnd = start + line.trimEnd().length;
-          secondary.push({ span: { start: stepEnd - 2, end: stepEnd }, label: 'this block may be missing its `{`' });
-        }
-        break;
-      }
-      end = start - 1;
-    }
-  }
+function unexpectedClose(text: string, at: number, pairs: [number, number][]): Diagnostic {
+  const secondary = mismatchedPairLabels(text, pairs);
+  // The next line must start a scope (a selector), not continue a route with its stop.
+  const opener = [...text.slice(0, at).matchAll(/(->|=>)[ \t]*(#[^\n]*)?\r?\n\s*[A-Z<*]/g)].pop();
+  if (opener) secondary.push({ span: { start: opener.index!, end: opener.index! + 2 }, label: 'this block may be missing its `{`' });
   return makeDiagnostic('E0007', 'error', 'unexpected closing delimiter `}`', { span: { start: at, end: at + 1 }, label: 'unexpected closing delimiter' }, { secondary });
 }
 

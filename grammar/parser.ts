@@ -416,8 +416,10 @@ class StarlaneParser extends EmbeddedActionsParser {
         notes: ['every step must be followed by a stop: `(( ))`, `&`, a point, a call or `!status`'],
       });
     } else if (!step && stop) {
+      // `&` replies with the response, so it follows `=>`; every other stop takes the request on `->`.
+      const [step, what] = stop.kind === 'ReplyStop' ? ['=>', 'response'] : ['->', 'request'];
       this.error('E0112', 'stop without a step before it', stop.span, 'expected a step before this stop', {
-        suggestions: [{ message: 'pass the request on with `->`', edits: [{ span: { start: stop.span.start, end: stop.span.start }, newText: '-> ' }], applicability: 'maybe' }],
+        suggestions: [{ message: `pass the ${what} on with \`${step}\``, edits: [{ span: { start: stop.span.start, end: stop.span.start }, newText: `${step} ` }], applicability: 'maybe' }],
       });
     }
     const start = step?.span.start ?? stop!.span.start;

@@ -398,7 +398,8 @@ function readMeshSegments(scanner: Scanner, start: number, reporter: Reporter): 
     i = raw.end;
     if (i === t.length) return { segments, pathStart: undefined };
     if (t[i] === '/') {
-      const lone = raw.pieces.length === 1 && raw.pieces[0]!.kind === 'variable';
+      // Only the bundle variables were written this way upstream (SPEC §2); elsewhere it is a plain mistake.
+      const lone = raw.pieces.length === 1 && raw.pieces[0]!.kind === 'variable' && /^\$\{doc(\.bundle)?\}$/.test(t.slice(raw.start, raw.end));
       if (!lone) {
         return {
           start: i,
