@@ -87,10 +87,14 @@ class StarlaneParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
+  /** `Install` sections met during the parse: their tokens, and the AST list their commands go into. */
+  commandBlocks: { tokens: IToken[]; into: A.Command[] }[] = [];
+
   /** Start a document: forget what an earlier document taught (its legacy `? create`). */
   beginDocument(): void {
     this.sawLegacyPrefix = false;
     this.legacyScript = false;
+    this.commandBlocks = [];
   }
 
   load(tokens: IToken[]): void {
@@ -685,13 +689,11 @@ class StarlaneParser extends EmbeddedActionsParser {
           // By name, or for a misspelt name by what the section holds, so a typo gives one diagnostic.
           GATE: () => this.holdsCommands(name.image),
           ALT: () => {
-            // Commands parse one by one (see parseCommandList), so a broken one cannot upset the section.
-            const commands = this.ACTION(() => {
-              const list = parseCommandList(this.takeBlockContent(), nestedParser(), []);
-              this.diags.push(...list.diagnostics);
-              return list.commands;
-            });
-            return { kind: 'Commands' as const, commands: commands ?? [] };
+            // Commands parse one by one (see parseCommandList), so a broken one cannot upset the section;
+            // that happens after this parse, with this same parser (a second one would double start-up).
+            const commands: A.Command[] = [];
+            this.ACTION(() => this.commandBlocks.push({ tokens: this.takeBlockContent(), into: commands }));
+            return { kind: 'Commands' as const, commands };
           },
         },
       ],
@@ -976,7 +978,6 @@ function nearlyEqual(a: string, b: string): boolean {
 }
 
 let shared: StarlaneParser | undefined;
-let nested: StarlaneParser | undefined;
 
 function parser(): StarlaneParser {
   shared ??= new StarlaneParser();
@@ -986,12 +987,6 @@ function parser(): StarlaneParser {
 /** Build the parser with chevrotain's validations on; throws if the grammar has a definition error. */
 export function validateGrammar(): void {
   new StarlaneParser(true);
-}
-
-/** A second instance for command lists parsed while the first is inside an App's `Install`. */
-function nestedParser(): StarlaneParser {
-  nested ??= new StarlaneParser();
-  return nested;
 }
 
 /** Split at each `;` outside braces; each part is one command with its `;` (the last may lack it). */
@@ -1144,9 +1139,13 @@ export function parseDocument(text: string, fileKind: A.FileKind): ParseResult {
     }
   }
   // An unbalanced `{ }` throws every later parse off (as in rustc, the delimiter error is the one to fix).
-  const syntax = lexDiagnostics.some((d) => d.code === 'E0007')
-    ? []
-    : [...p.diags, ...recognitionDiagnostics(p.errors, text.length, lexDiagnostics)];
+  const delimiterError = lexDiagnostics.some((d) => d.code === 'E0007');
+  const syntax = delimiterError ? [] : [...p.diags, ...recognitionDiagnostics(p.errors, text.length, lexDiagnostics)];
+  for (const block of p.commandBlocks.splice(0)) {
+    const list = parseCommandList(block.tokens, p, []);
+    block.into.push(...list.commands);
+    if (!delimiterError) syntax.push(...list.diagnostics);
+  }
   const diagnostics = [...(stray ? [stray] : []), ...(head?.diagnostic ? [head.diagnostic] : []), ...lexDiagnostics, ...syntax];
   return { ast, diagnostics: keepOnePerMistake(sortByStart(diagnostics), parsed) };
 }

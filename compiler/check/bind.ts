@@ -193,6 +193,7 @@ class BindChecker {
     const named = 'error' in compiled ? compiled.named : compiled.ok.named;
     const groupCount = 'error' in compiled ? undefined : compiled.ok.groupCount;
     const brokenPath = ctx.brokenPath || 'error' in compiled;
+    if (named.length === 0) return { ...ctx, groupCount, brokenPath }; // most paths name nothing: share the map
     const captures = new Map(ctx.captures);
     for (const group of named) {
       const first = captures.get(group.name);
@@ -245,7 +246,7 @@ class BindChecker {
   private checkStopPoint(ref: PointRef, ctx: ScopeContext): void {
     this.checkPositional(ref.text, ref.span.start, ctx);
     const point = parsePoint(ref, this.reporter);
-    if (!point || ctx.brokenPath) return;
+    if (!point || ctx.brokenPath || point.variables.length === 0) return;
     checkPointVariables(point, this.variablesInScope(ctx), this.reporter, 'E0106', { skipPositional: true });
   }
 
@@ -320,8 +321,8 @@ function reportUnreachable(scopes: readonly Scope[], reporter: Reporter): void {
   const byPath = new Map<string, Scope[]>();
   for (const later of scopes) {
     const path = later.selector.path?.text;
-    const candidates = path === undefined || matchesEverything(path) ? universal : [...universal, ...(byPath.get(path) ?? [])];
-    const earlier = candidates.find((r) => shadows(r, later));
+    const samePath = path === undefined || matchesEverything(path) ? undefined : byPath.get(path);
+    const earlier = universal.find((r) => shadows(r, later)) ?? samePath?.find((r) => shadows(r, later));
     if (earlier) {
       reporter.report('W0103', 'unreachable route', later.selector.span, 'never selected', {
         secondary: [{ span: earlier.selector.span, label: 'this route matches every wave this one would' }],

@@ -29,7 +29,18 @@ export function normalisePathSource(text: string): string {
   return text.replace(/\(\?P</g, '(?<');
 }
 
+/** Compile outcomes by source: a bundle repeats its paths across files, and `new RegExp` is the dear part. */
+const compileCache = new Map<string, string | undefined>();
+
 function compiles(source: string): string | undefined {
+  if (compileCache.has(source)) return compileCache.get(source);
+  if (compileCache.size > 10_000) compileCache.clear();
+  const reason = compileReason(source);
+  compileCache.set(source, reason);
+  return reason;
+}
+
+function compileReason(source: string): string | undefined {
   try {
     new RegExp(source, 'u');
     return undefined;
