@@ -83,7 +83,7 @@ class StarlaneParser extends EmbeddedActionsParser {
    * rest of start-up, so `starc` skips them; the test suite runs them once (validateGrammar).
    */
   constructor(validate = false) {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages, skipValidations: !validate });
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider: messages, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -629,7 +629,9 @@ class StarlaneParser extends EmbeddedActionsParser {
     ]);
     this.MANY(() => {
       this.CONSUME(T.Tilde);
-      this.OR3([
+      this.OR3({
+        MAX_LOOKAHEAD: 2, // `~json` vs `~schema(` vs `~point^Ext<..>`: the token after the word decides
+        DEF: [
         {
           ALT: () => {
             const kw = this.CONSUME2(T.Word);
@@ -655,7 +657,7 @@ class StarlaneParser extends EmbeddedActionsParser {
           },
         },
         { ALT: () => { const f = this.CONSUME5(T.Word); this.ACTION(() => { format = this.name(f); }); } },
-      ]);
+      ]});
     });
     return this.ACTION((): A.PayloadPattern => ({ kind: 'StructurePattern', structure: structure ?? { kind: 'KindStructure', name: this.name(name), span: this.tspan(name) }, format, validator, span: this.span(name) }));
   });
