@@ -12,10 +12,11 @@ const LANGUAGES: ReadonlySet<string> = new Set(['bind', 'router', 'app', 'mechtr
 
 /**
  * Codes whose erroneous example cannot arise from one file's text, so only their fixed examples are checked:
- * E0303 and E0501 need the bundle around the file (a Wasm binary, a JSON Schema), which bundle checks will
- * bring (a later issue); E0011 is about a file's bytes, which a markdown example can only describe.
+ * E0303, E0408 and E0501 need the bundle around the file (a Wasm binary, an artifact, a JSON Schema): their
+ * fixtures are bundle folders in test/fixtures/diagnostics/; E0011 is about a file's bytes, which a markdown
+ * example can only describe.
  */
-const NOT_FROM_ONE_TEXT = new Set(['E0303', 'E0501', 'E0011']);
+const NOT_FROM_ONE_TEXT = new Set(['E0303', 'E0408', 'E0501', 'E0011']);
 
 function describe(block: ExampleBlock): string {
   const diagnostics = checkFile(block.file, block.text);

@@ -61,6 +61,7 @@ const errors = entries('error', {
   E0405: 'a variable that does not exist here',
   E0406: 'a kind placed under a parent that cannot contain it',
   E0407: 'a malformed version',
+  E0408: 'a point that names an artifact missing from its bundle',
   // E05xx: payload patterns and schemas
   E0501: 'a JSON Schema artifact that is missing or invalid',
   E0502: 'an unknown substance kind in a payload pattern',
