@@ -321,19 +321,21 @@ function reportPointProblem(scanner: Scanner, ref: PointRef, p: Problem, reporte
   reporter.report('E0402', `malformed point \`${ref.text}\``, span, p.label, { ...p.parts, notes });
 }
 
+/** The optional `route::` that starts points and select patterns, and where the rest begins. */
+function readRoutePrefix(scanner: Scanner): { route: PointRoute | undefined; next: number } | Problem {
+  const sep = scanner.routeSeparator();
+  if (sep < 0) return { route: undefined, next: 0 };
+  const route = readRoute(scanner, sep);
+  return isProblem(route) ? route : { route, next: sep + 2 };
+}
+
 function readPoint(scanner: Scanner, ref: PointRef, reporter: Reporter): ParsedPoint | Problem {
   const text = scanner.text;
   if (text === '') return { start: 0, end: 0, label: 'expected a point' };
-  let start = 0;
-  let route: PointRoute | undefined;
-  const sep = scanner.routeSeparator();
-  if (sep >= 0) {
-    const r = readRoute(scanner, sep);
-    if (isProblem(r)) return r;
-    route = r;
-    start = sep + 2;
-    if (start === text.length) return { start: sep, end: sep + 2, label: 'expected a point after the route `::`' };
-  }
+  const prefix = readRoutePrefix(scanner);
+  if (isProblem(prefix)) return prefix;
+  const { route, next: start } = prefix;
+  if (route && start === text.length) return { start: start - 2, end: start, label: 'expected a point after the route `::`' };
   const rest = text.slice(start);
   if (rest === 'ROOT') return { text, span: ref.span, route, root: true, segments: [], variables: scanner.variables };
   if (rest.startsWith('ROOT:')) {
@@ -585,15 +587,10 @@ export function parseSelectPattern(ref: PointRef, reporter: Reporter): ParsedSel
 function readSelector(scanner: Scanner, ref: PointRef): ParsedSelector | Problem {
   const t = scanner.text;
   if (t === '') return { start: 0, end: 0, label: 'expected a pattern' };
-  let i = 0;
-  let route: PointRoute | undefined;
-  const sep = scanner.routeSeparator();
-  if (sep >= 0) {
-    const r = readRoute(scanner, sep);
-    if (isProblem(r)) return r;
-    route = r;
-    i = sep + 2;
-  }
+  const prefix = readRoutePrefix(scanner);
+  if (isProblem(prefix)) return prefix;
+  const route = prefix.route;
+  let i = prefix.next;
   const segments: SelectorSegment[] = [];
   let filePath: PointPath | undefined;
   for (;;) {
