@@ -153,7 +153,7 @@ function reportUnknownSection(section: Section, root: string, specs: ReadonlyMap
   const close = closestMatch(name, known);
   reporter.report('E0304', `unknown section \`${name}\` in ${article(root)} \`${root}\``, section.name.span, `not ${article(root)} ${root} section`, {
     notes: [`${root} sections are ${known.map((k) => `\`${k}\``).join(', ')}`],
-    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, section.name.span, close)] }),
+    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, section.name.span, close, false)] }),
   });
 }
 

@@ -192,7 +192,7 @@ function resolveBase(ref: KindRef, reporter: Reporter): { info: KindInfo; legacy
   const close = closestMatch(name, [...KINDS.keys(), ...KIND_ALIASES.keys()]);
   reporter.report('E0401', `unknown kind \`${name}\``, ref.base.span, 'not a kind', {
     notes: [`kinds are ${USER_KINDS.join(', ')}; the runtime also has ${SYSTEM_KINDS.join(', ')}`],
-    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, ref.base.span, close)] }),
+    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, ref.base.span, close, false)] }),
   });
   return undefined;
 }
@@ -226,7 +226,7 @@ function checkSubKind(
     );
     reporter.report('E0403', `\`${info.name}\` does not take sub-kind \`${name}\``, sub.base.span, `not a sub-kind of \`${info.name}\``, {
       notes: [subKindsNote(info)],
-      ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, sub.base.span, close)] }),
+      ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, sub.base.span, close, false)] }),
     });
     return undefined;
   }

@@ -374,7 +374,7 @@ function readRoute(scanner: Scanner, end: number): PointRoute | Problem {
     label: 'not a route',
     parts: {
       notes: ['a route is `LOCAL`, `REMOTE`, `GLOBAL`, a domain, a `[tag]` or a variable'],
-      ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, span, close)] }),
+      ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, span, close, false)] }),
     },
   };
 }
@@ -539,7 +539,7 @@ export function checkPointVariables(
     const replacement = v.positional ? undefined : (LEGACY_VARIABLES[v.name] ?? closestMatch(v.name, allowed));
     const suggestions =
       replacement !== undefined && allowed.has(replacement)
-        ? [replaceWith(`did you mean \`\${${replacement}}\`?`, v.nameSpan, replacement)]
+        ? [replaceWith(`did you mean \`\${${replacement}}\`?`, v.nameSpan, replacement, false)]
         : [];
     reporter.report(code, `unknown variable \`${written}\``, v.span, 'not in scope here', { notes, suggestions });
   }

@@ -75,7 +75,7 @@ function reportUnknownKey(prop: Prop, known: readonly string[], reporter: Report
   const close = closestMatch(prop.key.text, known);
   reporter.report('E0304', `unknown key \`${prop.key.text}\` in ${ctx.owner}`, prop.key.span, 'not a known key here', {
     notes: [`${ctx.owner} takes ${known.map((k) => `\`${k}\``).join(', ')}`],
-    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, prop.key.span, close)] }),
+    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, prop.key.span, close, false)] }),
   });
 }
 

@@ -318,7 +318,7 @@ function checkSendMethod(ref: MethodRef, reporter: Reporter): void {
     const close = closestMatch(waveKind, CALLABLE_WAVE_KINDS);
     reporter.report('E0108', `unknown wave kind \`${waveKind}\``, ref.waveKind.span, 'not a wave kind', {
       notes: [`\`send\` sends ${CALLABLE_WAVE_KINDS.map((k) => `\`${k}<Method>\``).join(', ')}`],
-      ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, ref.waveKind.span, close)] }),
+      ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, ref.waveKind.span, close, false)] }),
     });
     return;
   }
@@ -341,7 +341,7 @@ function checkSendMethod(ref: MethodRef, reporter: Reporter): void {
     const fix = method.text.replace(/(^|[-_])([a-z])/g, (_: string, __: string, c: string) => c.toUpperCase()).replace(/[-_]/g, '');
     reporter.report('E0102', `\`${method.text}\` is not an Ext method name`, method.span, 'expected a CamelCase name', {
       notes: ['Ext methods are CamelCase names such as `Hello` or `SignUp`'],
-      ...(CAMEL_CASE.test(fix) && { suggestions: [replaceWith(`did you mean \`${fix}\`?`, method.span, fix)] }),
+      ...(CAMEL_CASE.test(fix) && { suggestions: [replaceWith(`did you mean \`${fix}\`?`, method.span, fix, false)] }),
     });
     return;
   }
@@ -350,7 +350,7 @@ function checkSendMethod(ref: MethodRef, reporter: Reporter): void {
   const article = waveKind === 'Http' ? 'an' : 'a';
   reporter.report('E0102', `unknown ${waveKind} method \`${method.text}\``, method.span, `not ${article} ${waveKind} method`, {
     notes: [`${waveKind} methods are ${fixed.join(', ')}`],
-    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, method.span, close)] }),
+    ...(close && { suggestions: [replaceWith(`did you mean \`${close}\`?`, method.span, close, false)] }),
   });
 }
 
