@@ -6,12 +6,10 @@
 // goes to stderr. json and sarif carry their own summary and print nothing else (but
 // `--fix`'s one line per fixed file, on stderr in every format).
 
-import { readdirSync, readFileSync, statSync, writeFileSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { checkFile, fileKindOfPath } from '../../compiler/check-file.ts';
-import { unreadableFile } from '../../compiler/check/file-kind.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { checkFile } from '../../compiler/check-file.ts';
 import { bundleFromDirectory, findBundleRoot, type BundleFiles } from '../../compiler/bundle/bundle-files.ts';
-import { decodeSource, type DecodedSource } from '../../compiler/source-text.ts';
 import { fixSource, summarizeCodes } from '../../compiler/fix/apply-edits.ts';
 import type { Diagnostic } from '../../grammar/diagnostic.ts';
 import { renderHumanSummary } from '../../compiler/diagnostics/render-human.ts';
@@ -27,6 +25,7 @@ import {
   type Omitted,
 } from '../../compiler/diagnostics/render.ts';
 import { checkChoice, parseArgs, reportUsage, type FlagSpec, type UsageProblem } from '../args.ts';
+import { collectSourceFiles, describeIoError, readSource, type SourceFile } from '../files.ts';
 import { autoColor, type CliIo, type CliStream } from '../io.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -56,7 +55,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   const options = checkOptions(args);
   if ('message' in options) return reportUsage(io, options);
 
-  const found = collectFiles(options.paths, io.cwd);
+  const found = collectSourceFiles(options.paths, io.cwd);
   if ('message' in found) return reportUsage(io, found);
 
   const reports: FileReport[] = [];
@@ -104,131 +103,6 @@ function checkOptions(args: readonly string[]): CheckOptions | UsageProblem {
     maxErrors,
     fix: flags.get('fix') === true,
   };
-}
-
-// -------------------------------------------------------------------------------------------------------------
-// Finding the files
-
-export interface SourceFile {
-  readonly absolute: string;
-  /** As shown in diagnostics: relative to the working directory when inside it, with forward slashes. */
-  readonly shown: string;
-}
-
-/** Names a folder walk picks up; a file named on the command line is checked whatever its name. */
-function isSourceName(name: string): boolean {
-  if (name === 'routes.conf') return true;
-  const kind = fileKindOfPath(name);
-  return kind !== undefined && kind !== 'routes-conf';
-}
-
-/**
- * The files to check, in argument order, each folder's files sorted, each file once. A path that does not
- * exist, or a folder with nothing to check, is a usage problem: a CI gate that silently checked nothing
- * would pass for the wrong reason.
- */
-export function collectFiles(paths: readonly string[], cwd: string): SourceFile[] | UsageProblem {
-  const files: SourceFile[] = [];
-  const seen = new Set<string>();
-  const add = (absolute: string) => {
-    if (seen.has(absolute)) return;
-    seen.add(absolute);
-    files.push({ absolute, shown: shownPath(absolute, cwd) });
-  };
-  for (const path of paths) {
-    const absolute = resolve(cwd, path);
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(absolute).isDirectory();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { message: `no such file or folder: \`${path}\`` };
-      return { message: `cannot read \`${path}\`: ${describeIoError(error)}` };
-    }
-    if (!isDirectory) {
-      add(absolute);
-      continue;
-    }
-    const inFolder: string[] = [];
-    const walked = walk(absolute, inFolder);
-    if (walked) return { message: `cannot read folder \`${shownPath(walked.folder, cwd)}\`: ${walked.reason}` };
-    if (inFolder.length === 0) {
-      return {
-        message: `no files to check in \`${path}\``,
-        help: 'starc checks .bind, .router, .app, .mechtron and .script files (and routes.conf) in folders; name a file to check it whatever its extension',
-      };
-    }
-    // Code-unit order, not locale order: the same listing on every machine.
-    inFolder.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach(add);
-  }
-  return files;
-}
-
-/**
- * Collect source files below `folder`, skipping dot-folders (.git, .starlane) and node_modules. Symbolic links
- * to files are followed, links to folders are not (they could loop). Returns the first unreadable folder.
- */
-function walk(folder: string, out: string[]): { folder: string; reason: string } | undefined {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(folder, { withFileTypes: true });
-  } catch (error) {
-    return { folder, reason: describeIoError(error) };
-  }
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const problem = walk(path, out);
-      if (problem) return problem;
-    } else if (isSourceName(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) {
-      out.push(path);
-    }
-  }
-  return undefined;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false; // a dangling link is not a file to check
-  }
-}
-
-function shownPath(absolute: string, cwd: string): string {
-  const rel = relative(cwd, absolute);
-  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-  return (inside ? rel : absolute).split(sep).join('/');
-}
-
-export function describeIoError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EISDIR: 'it is a folder',
-    ENOENT: 'it does not exist',
-    EMFILE: 'too many open files',
-  };
-  return (code && reasons[code]) ?? (error instanceof Error ? error.message : String(error));
-}
-
-// -------------------------------------------------------------------------------------------------------------
-// Reading and checking one file
-
-/**
- * The file's text (a leading byte-order mark dropped), or E0011 with what could be decoded, so every
- * output format reports an unreadable file like any other problem.
- */
-function readSource(absolute: string): DecodedSource {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(absolute);
-  } catch (error) {
-    return { text: '', problem: unreadableFile(describeIoError(error)) };
-  }
-  return decodeSource(bytes);
 }
 
 /** One BundleFiles per bundle folder, so its artifacts are read once however many files name them. */

@@ -87,6 +87,9 @@ const warnings = entries('warning', {
   W0303: 'an assignment without `+` (Starlane 0.3.4)',
   W0304: 'an assignment not ended by `;`',
   W0601: 'a command after `exit` is never run',
+  // W07xx: migration (`starc migrate`)
+  W0701: 'a legacy construct `starc migrate` cannot convert; rewrite it by hand',
+  W0702: 'a migrated file that still has errors',
 });
 
 export const CODES: ReadonlyMap<string, CodeInfo> = new Map(
