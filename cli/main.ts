@@ -42,6 +42,7 @@ Options:
       --color <WHEN>     Colours: auto, always, never [default: auto; NO_COLOR turns auto off]
       --deny-warnings    Fail (exit 1) on warnings too
       --max-errors <N>   Stop showing diagnostics after N errors (the exit code still counts them all)
+      --fix              Apply machine-applicable fixes, write the files back, report what remains
   -h, --help             Print help
 
 Exit status: 0 no errors, 1 errors found (or warnings with --deny-warnings), 2 usage or internal error.
@@ -63,6 +64,81 @@ Options:
   -h, --help  Print help
 `,
     load: async () => (await import('./commands/explain.ts')).runExplain,
+  },
+  build: {
+    summary: 'Check a bundle and compile it to IR (--zip: also a bundle archive)',
+    usage: `Check a bundle and compile it to IR, the JSON document the runtime executes.
+
+Usage: starc build [DIR] [OPTIONS]
+
+Arguments:
+  [DIR]  A bundle folder (holding bind/, router/, config/, wasm/, schema/ or html/) or an app dir holding
+         one bundle beside its install.script [default: .]. Every source file in the bundle is checked
+         (and the app dir's scripts); any error refuses the build and nothing is written.
+
+Options:
+  -o, --output <FILE>  Write the IR to FILE ("-": stdout) [default: stdout]
+      --zip            Also write the bundle archive <NAME>.zip, for \`publish\`, beside the IR file (in the
+                       current folder when the IR goes to stdout)
+      --color <WHEN>   Colours of the diagnostics: auto, always, never [default: auto]
+  -h, --help           Print help
+
+The IR validates against the schema in compiler/ir/schema.ts. Diagnostics and the closing summary go to
+stderr, so \`starc build site > site.ir.json\` captures the IR alone.
+
+Exit status: 0 built (warnings allowed), 1 the bundle has errors or an output could not be written,
+2 usage or internal error.
+`,
+    load: async () => (await import('./commands/build.ts')).runBuild,
+  },
+  migrate: {
+    summary: 'Convert Starlane 0.1/0.2 files to v1 (a diff, or --write)',
+    usage: `Convert Starlane 0.1/0.2 files (and 0.3's deprecated spellings) to v1.
+
+Usage: starc migrate [PATHS]... [OPTIONS]
+
+Arguments:
+  [PATHS]...  Files and folders to migrate [default: .], found as \`starc check\` finds them. A routes.conf
+              becomes a .router beside it (routes.router); the original is kept.
+
+Options:
+      --write         Rewrite the files in place (one line per file written, on stderr)
+                      [default: print a unified diff per changed file on stdout]
+      --color <WHEN>  Colours of the diagnostics: auto, always, never [default: auto]
+  -h, --help          Print help
+
+What cannot be converted mechanically is kept, commented out under \`# TODO(starc migrate):\`, and reported
+(W0701, W0702). Files already in v1 are left alone.
+
+Exit status: 0 everything migrated, 1 something needs manual work, 2 usage or internal error.
+`,
+    load: async () => (await import('./commands/migrate.ts')).runMigrate,
+  },
+  fmt: {
+    summary: 'Format files in the canonical layout',
+    usage: `Format Starlane configuration files in the one canonical layout, keeping every comment.
+
+Usage: starc fmt <PATHS>... [OPTIONS]
+       starc fmt [--check] -
+
+Arguments:
+  <PATHS>...  Files and folders to format [default with --check or --write: .]. Folders are searched for
+              .bind, .router, .app, .mechtron and .script files, skipping node_modules and dot-folders.
+              \`-\` reads stdin (its kind from its root header, or --kind).
+
+Options:
+      --check        Change nothing; list the files that would change, one per line, and exit 1 if any would
+      --write        Rewrite the files that change, in place
+      --kind <KIND>  How to read stdin: bind, router, app, mechtron or script [default: from the text]
+  -h, --help         Print help
+
+Without --check or --write, the formatted text of one file (or stdin) is printed to stdout.
+A file with syntax errors, or a legacy (pre-v1) document, is never changed: it is named on stderr.
+
+Exit status: 0 done (or, with --check, nothing would change), 1 a file would change (--check) or could not
+be formatted, 2 usage or internal error.
+`,
+    load: async () => (await import('./commands/fmt.ts')).runFmt,
   },
 };
 
@@ -131,7 +207,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** Commands DESIGN.md promises that this version does not have yet: say so rather than "unknown". */
-const PLANNED = ['build', 'fmt', 'migrate', 'run', 'repl', 'lsp'];
+const PLANNED = ['run', 'repl', 'lsp'];
 
 function unknownCommand(name: string, io: CliIo): number {
   if (PLANNED.includes(name)) {
