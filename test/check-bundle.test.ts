@@ -3,20 +3,14 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { bundleFromDirectory, findBundleRoot } from '../compiler/bundle/bundle-files.ts';
 import { bundlePathOf } from '../compiler/bundle/check-artifacts.ts';
 import { checkFile } from '../compiler/check-file.ts';
+import { project, removeProjects } from './helpers/project.ts';
 
 /** A bundle folder with `files`; returns the codes raised by checking `file` in it. */
 function codesOf(files: Record<string, string | Uint8Array>, file: string): string[] {
-  const root = mkdtempSync(join(tmpdir(), 'starc-bundle-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
+  const root = project(files, 'starc-bundle-');
   const bundle = bundleFromDirectory(root, 'bundle');
   return checkFile(file, files[file] as string, bundle).map((d) => d.code);
 }
@@ -72,5 +66,7 @@ test('bundle roots and bundle paths', () => {
   assert.is(bundlePathOf('repo:hello:1.0.0:/wasm/hello.wasm'), undefined);
   assert.is(bundleFromDirectory('/nonexistent', 'b').read('../etc/passwd'), undefined);
 });
+
+test.after.each(removeProjects);
 
 test.run();

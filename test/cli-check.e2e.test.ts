@@ -2,19 +2,13 @@
 // files, as CI runs it. Exit codes: 0 clean or warnings only, 1 errors (or denied warnings), 2 usage/internal.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../cli/main.ts';
 import type { CliIo } from '../cli/io.ts';
 import { sarifProblems } from './helpers/sarif.ts';
+import { project, removeProjects, requireBuiltBinary, starc, STARC_BIN as BIN } from './helpers/project.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// STARC_E2E_BIN tests another build of the same CLI (an installed or packed one).
-const BIN = process.env['STARC_E2E_BIN'] ?? join(ROOT, 'dist', 'starc.mjs');
 
 const SOURCES = {
   clean: 'Bind(version=1.0.0) { }\n',
@@ -23,38 +17,8 @@ const SOURCES = {
   legacyCore: 'Bind(version=1.0.0) { Route<Http<Get>> -> {{ }} => &; }\n', // W0101 only
 };
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A fresh folder holding `files` (path → text or bytes), removed after the test. */
-function project(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'starc-check-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-const cleanups: (() => void)[] = [];
-
-/** Run the built starc in `cwd` with a colour-neutral environment plus `env`. */
-function starc(cwd: string, args: string[], env: Record<string, string> = {}): Run {
-  const base = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'STARC_BACKTRACE']) delete base[name];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-test.before(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
-});
-test.after.each(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+test.before(requireBuiltBinary);
+test.after.each(removeProjects);
 
 // ---------------------------------------------------------------------------------------------------------------
 // exit codes and the human format
@@ -184,10 +148,10 @@ test('--format github: workflow commands on stdout', () => {
 test('colours: --color always forces them, NO_COLOR turns off auto, --color never wins over FORCE_COLOR', () => {
   const dir = project({ 'a.bind': SOURCES.method });
   assert.match(starc(dir, ['check', '--color', 'always']).stderr, /\x1b\[1;91merror\[E0102\]/);
-  assert.match(starc(dir, ['check', '--color=always'], { NO_COLOR: '1' }).stderr, /\x1b\[/);
-  assert.match(starc(dir, ['check'], { FORCE_COLOR: '1' }).stderr, /\x1b\[/);
-  assert.not.match(starc(dir, ['check'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stderr, /\x1b\[/);
-  assert.not.match(starc(dir, ['check', '--color', 'never'], { FORCE_COLOR: '1' }).stderr, /\x1b\[/);
+  assert.match(starc(dir, ['check', '--color=always'], { env: { NO_COLOR: '1' } }).stderr, /\x1b\[/);
+  assert.match(starc(dir, ['check'], { env: { FORCE_COLOR: '1' } }).stderr, /\x1b\[/);
+  assert.not.match(starc(dir, ['check'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stderr, /\x1b\[/);
+  assert.not.match(starc(dir, ['check', '--color', 'never'], { env: { FORCE_COLOR: '1' } }).stderr, /\x1b\[/);
   assert.not.match(starc(dir, ['check', '--format', 'json', '--color', 'always']).stdout, /\x1b\[/);
 });
 

@@ -1,41 +1,24 @@
 // End-to-end tests of `starc fmt`: the built binary (dist/starc.mjs, from `npm run build`) on temporary files
 // and on stdin, as a user or CI runs it.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { project, removeProjects, requireBuiltBinary, starc } from './helpers/project.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = process.env['STARC_E2E_BIN'] ?? join(ROOT, 'dist', 'starc.mjs');
 
 const UGLY = 'Bind(version=1.0.0){  # routes\nRoute<Http<Get>>->(())=>&;}\n';
 const PRETTY = 'Bind(version=1.0.0) { # routes\n  Route<Http<Get>> -> (( )) => &;\n}\n';
 const SCRIPT = 'create? localhost<Space>;   set localhost{+bind=repo:a:1.0.0:/bind/a.bind};\n';
 const BROKEN = 'Bind(version=1.0.0) { Route<Http<Get>> -> ; }\n';
 
-/** Run the built starc in `cwd`, colour-neutral, with `input` on stdin. */
-function starc(cwd: string, args: string[], input?: string) {
-  const env = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'STARC_BACKTRACE']) delete env[name];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 let dir = '';
-test.before(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
-});
+test.before(requireBuiltBinary);
 test.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'starc-fmt-e2e-'));
-  writeFileSync(join(dir, 'a.bind'), UGLY);
-  writeFileSync(join(dir, 'b.bind'), PRETTY);
-  writeFileSync(join(dir, 'install.script'), SCRIPT);
+  dir = project({ 'a.bind': UGLY, 'b.bind': PRETTY, 'install.script': SCRIPT }, 'starc-fmt-e2e-');
 });
-test.after.each(() => rmSync(dir, { recursive: true, force: true }));
+test.after.each(removeProjects);
 
 test('--check lists the files that would change and exits 1, changing nothing', () => {
   const run = starc(dir, ['fmt', '--check', '.']);
@@ -60,12 +43,12 @@ test('one file, or stdin, prints the formatted text', () => {
   const file = starc(dir, ['fmt', 'a.bind']);
   assert.is(file.status, 0);
   assert.is(file.stdout, PRETTY);
-  const stdin = starc(dir, ['fmt', '-'], UGLY);
+  const stdin = starc(dir, ['fmt', '-'], { input: UGLY });
   assert.is(stdin.status, 0);
   assert.is(stdin.stdout, PRETTY);
-  const script = starc(dir, ['fmt', '--kind', 'script', '-'], SCRIPT);
+  const script = starc(dir, ['fmt', '--kind', 'script', '-'], { input: SCRIPT });
   assert.is(script.stdout, 'create? localhost<Space>;\nset localhost{ +bind=repo:a:1.0.0:/bind/a.bind };\n');
-  const check = starc(dir, ['fmt', '--check', '-'], PRETTY);
+  const check = starc(dir, ['fmt', '--check', '-'], { input: PRETTY });
   assert.is(check.status, 0);
 });
 

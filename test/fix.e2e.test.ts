@@ -1,41 +1,15 @@
 // End-to-end test of `starc check --fix`: the built binary (dist/starc.mjs, from `npm run build`) run on a
 // temporary bundle, as a user runs it.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { project, removeProjects, requireBuiltBinary, starc } from './helpers/project.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = process.env['STARC_E2E_BIN'] ?? join(ROOT, 'dist', 'starc.mjs');
 
-const cleanups: (() => void)[] = [];
-test.before(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
-});
-test.after.each(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'starc-fix-e2e-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function starc(cwd: string, args: string[]) {
-  const env = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'STARC_BACKTRACE']) delete env[name];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+test.before(requireBuiltBinary);
+test.after.each(removeProjects);
 
 const LEGACY_BIND = 'Bind(verison=1.0.0) {\n  Route<Http<Get>> -> {{ }} => &;\n  Route<Http<Post>> -> {{ }} => &;\n}\n';
 const FIXED_BIND = 'Bind(version=1.0.0) {\n  Route<Http<Get>> -> (( )) => &;\n  Route<Http<Post>> -> (( )) => &;\n}\n';

@@ -2,8 +2,7 @@
 // in-process (files written back, line breaks and BOM kept, clean files untouched, the report of what remains).
 // The built binary is exercised in test/fix.e2e.test.ts.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -13,6 +12,7 @@ import { applyEdits, fixSource, machineSuggestion, summarizeCodes } from '../com
 import { makeDiagnostic, type Diagnostic, type Edit } from '../grammar/diagnostic.ts';
 import { runCli } from '../cli/main.ts';
 import type { CliIo } from '../cli/io.ts';
+import { project, removeProjects } from './helpers/project.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'starlane', 'v1');
@@ -221,20 +221,7 @@ function capture(cwd: string): Captured {
   };
 }
 
-const cleanups: (() => void)[] = [];
-test.after.each(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function project(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'starc-fix-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+test.after.each(removeProjects);
 
 const LEGACY_BIND = 'Bind(version=1.0.0) {\n  Route<Http<Get>> -> {{ }} => &;\n  Route<Http<Post>> -> {{ }} => &;\n}\n';
 const FIXED_BIND = 'Bind(version=1.0.0) {\n  Route<Http<Get>> -> (( )) => &;\n  Route<Http<Post>> -> (( )) => &;\n}\n';

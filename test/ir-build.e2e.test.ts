@@ -3,8 +3,7 @@
 // with errors is refused with check's rendering, and the streams and exit codes are right.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -12,28 +11,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IR_SCHEMA } from '../compiler/ir/schema.ts';
 import { readZip } from '../compiler/bundle/zip.ts';
+import { project, removeProjects, starc, STARC_BIN as BIN } from './helpers/project.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = process.env['STARC_E2E_BIN'] ?? join(ROOT, 'dist', 'starc.mjs');
 const validate = new Ajv({ allErrors: true, strict: true }).compile(IR_SCHEMA);
 
-const cleanups: (() => void)[] = [];
-test.after.each(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+test.after.each(removeProjects);
 
 /** A temporary copy of bench/fixtures/small-bundle; returns the folder that holds it (as `site/`). */
 function copyOfSmallBundle(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'starc-build-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = project({}, 'starc-build-');
   cpSync(join(ROOT, 'bench/fixtures/small-bundle'), join(dir, 'site'), { recursive: true });
   return dir;
 }
 
-function starc(args: string[], cwd: string) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 test.before(() => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
@@ -41,7 +32,7 @@ test.before(() => {
 
 test('build -o writes a valid IR and says what it built', () => {
   const dir = copyOfSmallBundle();
-  const run = starc(['build', 'site', '-o', 'out/site.ir.json'], dir);
+  const run = starc(dir, ['build', 'site', '-o', 'out/site.ir.json']);
   assert.is(run.status, 0, run.stderr);
   assert.is(run.stdout, '');
   assert.match(run.stderr, /built `site` \(5 documents, 6 files\) → out\/site\.ir\.json/);
@@ -52,16 +43,16 @@ test('build -o writes a valid IR and says what it built', () => {
 
 test('build without -o prints the IR on stdout, identical to the file', () => {
   const dir = copyOfSmallBundle();
-  const out = starc(['build', 'site'], dir);
+  const out = starc(dir, ['build', 'site']);
   assert.is(out.status, 0, out.stderr);
-  starc(['build', 'site', '-o', 'a.json'], dir);
+  starc(dir, ['build', 'site', '-o', 'a.json']);
   assert.is(out.stdout, readFileSync(join(dir, 'a.json'), 'utf8'));
   assert.ok(validate(JSON.parse(out.stdout)));
 });
 
 test('--zip writes <name>.zip beside the IR, holding every bundle file', () => {
   const dir = copyOfSmallBundle();
-  const run = starc(['build', 'site', '-o', 'out/site.ir.json', '--zip'], dir);
+  const run = starc(dir, ['build', 'site', '-o', 'out/site.ir.json', '--zip']);
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stderr, /out\/site\.zip/);
   const back = readZip(readFileSync(join(dir, 'out/site.zip')));
@@ -77,7 +68,7 @@ test('--zip writes <name>.zip beside the IR, holding every bundle file', () => {
 test('a bundle with errors is refused: check-style diagnostics, nothing written, exit 1', () => {
   const dir = copyOfSmallBundle();
   writeFileSync(join(dir, 'site/bind/app.bind'), 'Bind(version=1.0.0) {\n  Route<Http<Fetch>>/users -> (()) => &;\n}\n');
-  const run = starc(['build', 'site', '-o', 'out.json', '--zip'], dir);
+  const run = starc(dir, ['build', 'site', '-o', 'out.json', '--zip']);
   assert.is(run.status, 1);
   assert.match(run.stderr, /error\[E0102\]: unknown Http method `Fetch`\n --> site\/bind\/app\.bind:2:14/);
   assert.match(run.stderr, /error: could not build `site` due to previous error\n$/);
@@ -87,12 +78,12 @@ test('a bundle with errors is refused: check-style diagnostics, nothing written,
 
 test('usage errors exit 2', () => {
   const dir = copyOfSmallBundle();
-  assert.is(starc(['build', 'nowhere'], dir).status, 2);
-  assert.is(starc(['build', 'site', 'site'], dir).status, 2);
-  const flag = starc(['build', 'site', '--zipp'], dir);
+  assert.is(starc(dir, ['build', 'nowhere']).status, 2);
+  assert.is(starc(dir, ['build', 'site', 'site']).status, 2);
+  const flag = starc(dir, ['build', 'site', '--zipp']);
   assert.is(flag.status, 2);
   assert.match(flag.stderr, /did you mean `--zip`\?/);
-  assert.match(starc(['build', '--help'], dir).stdout, /Usage: starc build \[DIR\]/);
+  assert.match(starc(dir, ['build', '--help']).stdout, /Usage: starc build \[DIR\]/);
 });
 
 test.run();

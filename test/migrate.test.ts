@@ -2,9 +2,7 @@
 // (but for 0.3's deprecated spellings), migration is idempotent, each legacy form has a golden example, and
 // the built binary prints diffs and writes files (`npm run build` first, as `npm test` does).
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -14,10 +12,10 @@ import { explanationExamples } from '../compiler/diagnostics/explain.ts';
 import { DEPRECATED_FORM_CODES } from '../compiler/migrate/deprecated-forms.ts';
 import { migrateSource, type MigrateKind } from '../compiler/migrate/migrate.ts';
 import { unifiedDiff } from '../compiler/migrate/unified-diff.ts';
+import { project, removeProjects, starc, STARC_BIN as BIN } from './helpers/project.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = resolve(ROOT, '../shared/corpus/starlane');
-const BIN = process.env['STARC_E2E_BIN'] ?? join(ROOT, 'dist', 'starc.mjs');
 
 function corpus(dir: 'legacy' | 'v1'): { name: string; text: string; kind: MigrateKind }[] {
   return readdirSync(join(CORPUS, dir))
@@ -273,22 +271,7 @@ test('unifiedDiff: diff -u layout with context, merged hunks and the no-newline 
 // -------------------------------------------------------------------------------------------------------------
 // End to end, with the built binary
 
-const cleanups: (() => void)[] = [];
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'starc-migrate-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-function starc(cwd: string, args: string[]) {
-  const env = { ...process.env, NO_COLOR: '1' };
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-test.after(() => cleanups.forEach((c) => c()));
+test.after.each(removeProjects);
 
 const LEGACY_BIND = 'Bind {\n  Http {\n    <Get>/(.*) -> localhost:repo:site:1.0.0:/html/$1 => &;\n  }\n}\n';
 const V1_BIND = 'Bind(version=1.0.0) {\n  Route<Ext<Hello>> -> (()) => &;\n}\n';
