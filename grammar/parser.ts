@@ -317,8 +317,11 @@ class StarlaneParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       this.CONSUME2(T.LAngle);
       const inner = this.SUBRULE(this.stackedNames);
-      this.CONSUME2(T.RAngle);
-      this.ACTION(() => levels.push(...inner));
+      const close = this.CONSUME2(T.RAngle);
+      this.ACTION(() => {
+        levels.push(...inner);
+        this.checkStackedSpacing(levels, endOf(close));
+      });
     });
     this.MANY(() => {
       this.OPTION2(() => this.CONSUME(T.Dash));
@@ -342,6 +345,20 @@ class StarlaneParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({ levels, filters, path, span: this.span(first) }));
   }, { recoveryValueFunc: (e) => ({ levels: [], filters: [], path: undefined, span: recoverySpan(e) }) });
+
+  /** `Route< Http<Get> >`: a stacked selector is one lexeme; report any space in it once, with the fix. */
+  private checkStackedSpacing(levels: readonly A.SelectorName[], end: number): void {
+    if (levels[0]?.angled || !Number.isFinite(end) || levels.some((l) => !Number.isFinite(l.span.start))) return;
+    const start = levels[0]!.span.start;
+    const canonical = `${levels.map((l) => l.text).join('<')}${'>'.repeat(levels.length - 1)}`;
+    if (end - start === canonical.length) return;
+    const inner = levels.findIndex((l, i) => i > 0 && l.span.start - levels[i - 1]!.span.end > 1);
+    const gap = inner > 0 ? { start: levels[inner - 1]!.span.end + 1, end: levels[inner]!.span.start } : { start: levels[levels.length - 1]!.span.end, end };
+    this.error('E0008', 'whitespace inside a selector', gap, 'remove this space', {
+      notes: ['a selector is written without spaces: `Route<Http<Get>>`'],
+      suggestions: [{ message: `write \`${canonical}\``, edits: [{ span: { start, end }, newText: canonical }], applicability: 'machine' }],
+    });
+  }
 
   public stackedNames = this.RULE('stackedNames', (): A.SelectorName[] => {
     const names: A.SelectorName[] = [];

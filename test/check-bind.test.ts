@@ -289,4 +289,12 @@ test('W0104: an empty block, nested or under the root; an empty document is no w
   assert.equal(diagnosticsOf('Bind(version=1.0.0) { }', 'bind'), []);
 });
 
+test('E0008: whitespace inside a stacked selector, one diagnostic whose fix writes it whole', () => {
+  for (const [written, canonical] of [['Route<Http< Get >>', 'Route<Http<Get>>'], ['Route< Ext<Hello>>', 'Route<Ext<Hello>>'], ['Route<Http<Get> >', 'Route<Http<Get>>']]) {
+    const d = expectDiagnostic(bind(`  ${written}/x -> (()) => &;`), 'bind', 'E0008', { only: true });
+    assert.is(d.suggestions[0]!.edits[0]!.newText, canonical);
+    assert.is(d.suggestions[0]!.applicability, 'machine');
+  }
+});
+
 test.run();
