@@ -432,6 +432,7 @@ class StarlaneParser extends EmbeddedActionsParser {
 
   private addSegment(segments: A.Segment[], step: A.Step | undefined, stop: A.Stop | undefined): void {
     if (!step && !stop) return;
+    if (!step && stop && this.joinSplitPoint(segments, stop)) return;
     if (step && !stop) {
       this.error('E0111', 'step without a stop', step.span, 'this step leads nowhere', {
         notes: ['every step must be followed by a stop: `(( ))`, `&`, a point, a call or `!status`'],
@@ -446,6 +447,26 @@ class StarlaneParser extends EmbeddedActionsParser {
     const start = step?.span.start ?? stop!.span.start;
     const end = stop?.span.end ?? step!.span.end;
     segments.push({ step, stop, span: { start, end } });
+  }
+
+  /**
+   * `-> localhost: app` or `-> localhost :app`: a point split by whitespace. Rather than "a stop without a
+   * step", say what happened (E0008) and keep the joined point in the AST.
+   */
+  private joinSplitPoint(segments: A.Segment[], stop: A.Stop): boolean {
+    const last = segments[segments.length - 1];
+    const prev = last?.stop;
+    if (!last || prev?.kind !== 'PointStop' || stop.kind !== 'PointStop') return false;
+    if (!prev.point.text.endsWith(':') && !stop.point.text.startsWith(':')) return false;
+    const gap = { start: prev.span.end, end: stop.span.start };
+    this.error('E0008', 'whitespace inside a point', gap, 'remove this space', {
+      notes: ['a point is written without spaces: `localhost:app:users`'],
+      suggestions: [{ message: 'join the point', edits: [{ span: gap, newText: '' }], applicability: 'machine' }],
+    });
+    const span = { start: prev.span.start, end: stop.span.end };
+    const joined: A.PointStop = { kind: 'PointStop', point: { text: prev.point.text + stop.point.text, span }, span };
+    segments[segments.length - 1] = { ...last, stop: joined, span: { start: last.span.start, end: span.end } };
+    return true;
   }
 
   public step = this.RULE('step', (): A.Step => {

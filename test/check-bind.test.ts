@@ -297,4 +297,11 @@ test('E0008: whitespace inside a stacked selector, one diagnostic whose fix writ
   }
 });
 
+test('E0008: a point split by whitespace is one diagnostic, and the fix joins it', () => {
+  const d = expectDiagnostic(bind('  Route<Http<Get>> -> localhost: app => &;'), 'bind', 'E0008', { only: true, line: 2, col: 33 });
+  assert.is(d.message, 'whitespace inside a point');
+  assert.equal(d.suggestions[0]!.edits[0]!.span, { start: 54, end: 55 });
+  expectDiagnostic(bind('  Route<Http<Get>> -> localhost :app:users => &;'), 'bind', 'E0008', { only: true });
+});
+
 test.run();
