@@ -228,7 +228,9 @@ class StarlaneParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const step = this.SUBRULE(this.step);
-            return this.OR2([
+            return this.OR2({
+              ERR_MSG: 'a stop (`(( ))`, `&`, a point or `!status`) or a block `{`',
+              DEF: [
               {
                 ALT: () => {
                   const body = this.SUBRULE(this.block);
@@ -244,7 +246,7 @@ class StarlaneParser extends EmbeddedActionsParser {
                   return this.ACTION(() => finish(undefined, undefined, segments));
                 },
               },
-            ]);
+            ]});
           },
         },
         {
