@@ -6,12 +6,14 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runB1 } from './b1-throughput.ts';
 import { runB2 } from './b2-cold-start.ts';
+import { runB7 } from './b7-store.ts';
 import { runR1 } from './r1-fuzz.ts';
 import { renderTable, statusOf, type BenchRow } from './table.ts';
 
 const BENCHES: Readonly<Record<string, () => Promise<{ result: unknown; rows: BenchRow[] }>>> = {
   b1: runB1,
   b2: async () => runB2(),
+  b7: runB7,
   r1: runR1,
 };
 

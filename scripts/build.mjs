@@ -19,7 +19,7 @@ await build({
   minify: true, // smaller to parse and compile: part of cold start (B2)
   banner: { js: '#!/usr/bin/env node' },
   // ajv is required lazily (only for bundles with JSON Schemas); from node_modules, not the bundle.
-  external: ['ajv', 'ajv/*'],
+  external: ['ajv', 'ajv/*', 'better-sqlite3'],
   logLevel: 'warning',
 });
 cpSync('compiler/diagnostics/explanations', 'dist/explanations', { recursive: true });
