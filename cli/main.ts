@@ -140,6 +140,31 @@ be formatted, 2 usage or internal error.
 `,
     load: async () => (await import('./commands/fmt.ts')).runFmt,
   },
+  run: {
+    summary: 'Run an app dir locally: install it and serve HTTP',
+    usage: `Run an app on this machine: open the store, run the app dir's install.script (which publishes its
+bundle and creates what the app needs), and serve HTTP until Ctrl-C.
+
+Usage: starc run [APP_DIR] [OPTIONS]
+
+Arguments:
+  [APP_DIR]  A folder holding install.script beside its bundle folder(s) [default: .]
+
+Options:
+  -p, --port <PORT>   The HTTP port on 127.0.0.1 [default: 8080; 0: any free port, printed]
+      --data <DIR>    Where the registry and blobs live [default: ./.starlane]
+      --color <WHEN>  Colours of the diagnostics: auto, always, never [default: auto]
+  -h, --help          Print help
+
+The Host header of a request names the Space that serves it (\`localhost\` for http://localhost:8080); the
+Space's \`router\` property names the router that routes it. The install script runs on every start, so it
+should use \`create?\` and \`publish?\` to be safe on an existing data dir.
+
+Exit status: 0 stopped by SIGINT or SIGTERM, 1 the install script failed or the port is taken, 2 usage or
+internal error.
+`,
+    load: async () => (await import('./commands/run.ts')).runRun,
+  },
 };
 
 function overallHelp(): string {
@@ -207,7 +232,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** Commands DESIGN.md promises that this version does not have yet: say so rather than "unknown". */
-const PLANNED = ['run', 'repl', 'lsp'];
+const PLANNED = ['repl', 'lsp'];
 
 function unknownCommand(name: string, io: CliIo): number {
   if (PLANNED.includes(name)) {
