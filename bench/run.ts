@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runB1 } from './b1-throughput.ts';
 import { runB2 } from './b2-cold-start.ts';
+import { runB5 } from './b5-http.ts';
 import { runB7 } from './b7-store.ts';
 import { runR1 } from './r1-fuzz.ts';
 import { renderTable, statusOf, type BenchRow } from './table.ts';
@@ -13,6 +14,7 @@ import { renderTable, statusOf, type BenchRow } from './table.ts';
 const BENCHES: Readonly<Record<string, () => Promise<{ result: unknown; rows: BenchRow[] }>>> = {
   b1: runB1,
   b2: async () => runB2(),
+  b5: runB5,
   b7: runB7,
   r1: runR1,
 };
