@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileKindOfPath } from '../compiler/check-file.ts';
 import { unreadableFile } from '../compiler/check/file-kind.ts';
+import { SETTINGS_FILE } from '../compiler/settings/settings.ts';
 import { decodeSource, type DecodedSource } from '../compiler/source-text.ts';
 import type { UsageProblem } from './args.ts';
 
@@ -15,9 +16,13 @@ export interface SourceFile {
   readonly shown: string;
 }
 
-/** Names a folder walk picks up; a file named on the command line is taken whatever its name. */
-function isSourceName(name: string): boolean {
+/**
+ * Names a folder walk picks up; a file named on the command line is taken whatever its name. `starc.yaml` (an
+ * app dir's settings) only for `check`: fmt and migrate have nothing to do with it.
+ */
+function isSourceName(name: string, verb: string): boolean {
   if (name === 'routes.conf') return true;
+  if (name === SETTINGS_FILE) return verb === 'check';
   const kind = fileKindOfPath(name);
   return kind !== undefined && kind !== 'routes-conf';
 }
@@ -49,7 +54,7 @@ export function collectSourceFiles(paths: readonly string[], cwd: string, verb =
       continue;
     }
     const inFolder: string[] = [];
-    const walked = walk(absolute, inFolder);
+    const walked = walk(absolute, inFolder, verb);
     if (walked) return { message: `cannot read folder \`${shownPath(walked.folder, cwd)}\`: ${walked.reason}` };
     if (inFolder.length === 0) {
       return {
@@ -66,7 +71,7 @@ export function collectSourceFiles(paths: readonly string[], cwd: string, verb =
  * Collect source files below `folder`, skipping dot-folders (.git, .starlane) and node_modules. Symbolic links
  * to files are followed, links to folders are not (they could loop). Returns the first unreadable folder.
  */
-function walk(folder: string, out: string[]): { folder: string; reason: string } | undefined {
+function walk(folder: string, out: string[], verb: string): { folder: string; reason: string } | undefined {
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });
@@ -77,9 +82,9 @@ function walk(folder: string, out: string[]): { folder: string; reason: string }
     const path = join(folder, entry.name);
     if (entry.isDirectory()) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const problem = walk(path, out);
+      const problem = walk(path, out, verb);
       if (problem) return problem;
-    } else if (isSourceName(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) {
+    } else if (isSourceName(entry.name, verb) && (entry.isFile() || (entry.isSymbolicLink() && isFile(path)))) {
       out.push(path);
     }
   }

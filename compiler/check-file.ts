@@ -8,6 +8,7 @@ import { checkArtifacts } from './bundle/check-artifacts.ts';
 import type { BundleFiles } from './bundle/bundle-files.ts';
 import { Reporter } from './check/report.ts';
 import { FILE_EXTENSIONS, legacyRoutesConf, unknownFileKind } from './check/file-kind.ts';
+import { isSettingsPath, parseSettings } from './settings/settings.ts';
 
 export { FILE_EXTENSIONS };
 
@@ -42,8 +43,10 @@ export function checkSource(text: string, fileKind: FileKind, bundle?: BundleFil
   return [...diagnostics, ...checkDocument(ast, true).filter((d) => d.primary.span.start < before)];
 }
 
-/** Check a file by its path (which decides its kind) and text, in its bundle when it has one. */
+/** Check a file by its path (which decides its kind; `starc.yaml` is settings) and text, in its bundle when it has one. */
 export function checkFile(path: string, text: string, bundle?: BundleFiles): Diagnostic[] {
+  // An app dir's runtime settings: told by name, not extension (no other `.yaml` is ours).
+  if (isSettingsPath(path)) return parseSettings(text).diagnostics;
   const kind = fileKindOfPath(path);
   if (kind === undefined) return [unknownFileKind(path, text)];
   if (kind === 'routes-conf') return [legacyRoutesConf(text)];

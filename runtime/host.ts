@@ -27,6 +27,8 @@ export interface HostOptions {
   readonly host?: string;
   /** One line per event worth showing (particles becoming Ready, request bugs). */
   readonly log: (line: string) => void;
+  /** How long an HTTP request's Ping waits for its Pong (`timeouts.request` in starc.yaml); default 15 s. */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 export interface RunningHost {
@@ -60,7 +62,7 @@ export async function startHost(options: HostOptions): Promise<HostResult> {
   }
   markReady(store, options.log);
 
-  const server = createIngressServer({ store, log: options.log });
+  const server = createIngressServer({ store, log: options.log, requestTimeoutMs: options.requestTimeoutMs });
   const listenHost = options.host ?? '127.0.0.1';
   const listening = await new Promise<string | undefined>((resolve) => {
     server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' ? `port ${options.port} is already in use` : e.message));

@@ -11,6 +11,7 @@ import { renderHuman } from '../compiler/diagnostics/render-human.ts';
 import { sortByPosition } from '../compiler/diagnostics/render.ts';
 import { decodeSource } from '../compiler/source-text.ts';
 import { bundleFromDirectory } from '../compiler/bundle/bundle-files.ts';
+import { isSettingsPath } from '../compiler/settings/settings.ts';
 
 const DIR = 'test/fixtures/diagnostics';
 const update = process.env.UPDATE === '1';
@@ -18,7 +19,8 @@ const update = process.env.UPDATE === '1';
 const MIGRATION_ONLY = new Set(['W0701', 'W0702']);
 
 // Every fixture but the goldens: E0009's fixtures have extensions no file kind takes, on purpose. A folder is a
-// bundle: its files are checked together, with their artifacts (E0303, E0408, E0501).
+// bundle: its files are checked together, with their artifacts (E0303, E0408, E0501). The settings codes
+// (E08xx) are folders too, holding a `starc.yaml` (told by name, not extension).
 const fixtures = readdirSync(DIR)
   .filter((f) => !f.endsWith('.stderr') && (fileKindOfPath(f) !== undefined || f.startsWith('E0009')))
   .sort();
@@ -29,7 +31,7 @@ const bundleFixtures = readdirSync(DIR)
 function filesIn(dir: string): string[] {
   return readdirSync(dir)
     .sort()
-    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesIn(join(dir, f)) : fileKindOfPath(f) ? [join(dir, f)] : []));
+    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesIn(join(dir, f)) : fileKindOfPath(f) || isSettingsPath(f) ? [join(dir, f)] : []));
 }
 
 function checkGolden(golden: string, rendered: string): void {

@@ -8,7 +8,8 @@ import { checkFile } from '../compiler/check-file.ts';
 import { explanationExamples, type ExampleBlock } from '../compiler/diagnostics/explain.ts';
 import { CODES } from '../compiler/diagnostics/registry.ts';
 
-const LANGUAGES: ReadonlySet<string> = new Set(['bind', 'router', 'app', 'mechtron', 'script']);
+// `yaml`: the settings codes (E08xx), whose examples are `starc.yaml` files (checkFile tells them by name).
+const LANGUAGES: ReadonlySet<string> = new Set(['bind', 'router', 'app', 'mechtron', 'script', 'yaml']);
 
 /**
  * Codes whose erroneous example cannot arise from one file's text, so only their fixed examples are checked:

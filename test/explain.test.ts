@@ -19,6 +19,9 @@ import type { CliIo } from '../cli/io.ts';
 const LANGUAGES: ReadonlySet<string> = new Set<FileKind>(['bind', 'router', 'app', 'mechtron', 'script']);
 /** Files an example may carry beside the Starlane file it checks (a JSON Schema in the bundle). */
 const SUPPORTING = new Set(['json']);
+/** The settings codes (E08xx) are about `starc.yaml`: their examples are `yaml` blocks (checked in explain-examples). */
+const SETTINGS_LANGUAGES = new Set(['yaml']);
+const isSettingsCode = (code: string) => code.startsWith('E08');
 
 test('every registry code has an explanation file, and every file a registry code', () => {
   const files = explainedCodes();
@@ -41,9 +44,11 @@ test('each explanation has an erroneous and a fixed example, led by a Starlane f
     const { erroneous, fixed } = explanationExamples(code);
     for (const [name, group] of [['erroneous', erroneous], ['fixed', fixed]] as const) {
       assert.ok(group.length > 0, `${code}: no ${name} example`);
-      assert.ok(LANGUAGES.has(group[0]!.lang), `${code}: the ${name} example starts with a \`${group[0]!.lang}\` block`);
+      const leading = isSettingsCode(code) ? SETTINGS_LANGUAGES : LANGUAGES;
+      assert.ok(leading.has(group[0]!.lang), `${code}: the ${name} example starts with a \`${group[0]!.lang}\` block`);
       for (const block of group) {
-        assert.ok(LANGUAGES.has(block.lang) || SUPPORTING.has(block.lang), `${code}: unknown fence language \`${block.lang}\``);
+        const known = isSettingsCode(code) ? SETTINGS_LANGUAGES.has(block.lang) : LANGUAGES.has(block.lang) || SUPPORTING.has(block.lang);
+        assert.ok(known, `${code}: unknown fence language \`${block.lang}\``);
         assert.ok(block.text.trim().length > 0, `${code}: empty ${name} block`);
       }
     }

@@ -75,6 +75,10 @@ const errors = entries('error', {
   E0603: 'a malformed select pattern',
   E0604: 'a property operation that does not fit the command',
   E0605: 'a publish source that is not a bundle directory or .zip',
+  // E08xx: runtime settings (`starc.yaml` in an app dir)
+  E0801: 'a `starc.yaml` that is not valid YAML',
+  E0802: 'an unknown setting in `starc.yaml`',
+  E0803: 'a setting in `starc.yaml` with a value of the wrong type or form',
 });
 
 const warnings = entries('warning', {

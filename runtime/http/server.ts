@@ -42,6 +42,8 @@ export interface IngressOptions {
   /** One line per problem worth an operator's attention (bugs, bundles that no longer build). */
   readonly log: (line: string) => void;
   readonly maxBodyBytes?: number;
+  /** How long a request's Ping waits for its Pong before a 408 (starc.yaml `timeouts.request`). */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 type RouterLookup =
@@ -54,6 +56,7 @@ const UTF8 = new TextEncoder();
 export function createIngressHandler(options: IngressOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { store, log } = options;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Per bundle point: its route documents by path (a published bundle never changes).
   const bundles = new Map<string, ReadonlyMap<string, IrRouteDocument> | { error: string }>();
   const schemas = new SchemaRegistry((point) => {
@@ -148,7 +151,7 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
       uri: req.url ?? '/',
       headers,
       body: requestBody.body,
-      handling: { timeoutMs: DEFAULT_TIMEOUT_MS, retries: 0 },
+      handling: { timeoutMs, retries: 0 },
     };
     const served = new Set<string>();
     const ctx: PipelineContext = {
