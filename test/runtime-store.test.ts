@@ -429,4 +429,18 @@ for (const durability of ['full', 'normal'] as const) {
   });
 }
 
+test('cached reads follow every write, and a rolled-back write leaves nothing stale', () => {
+  const store = sampleStore();
+  const before = value(store.getProperties('localhost'));
+  value(store.set('localhost', [{ op: 'set', key: 'router', value: 'repo:a:1.0.0:/router/a.router' }]));
+  assert.is(value(store.getProperties('localhost'))['router']?.value, 'repo:a:1.0.0:/router/a.router');
+  assert.not.equal(value(store.getProperties('localhost')), before);
+  value(store.set('localhost', [{ op: 'lock', key: 'owner', value: 'scott' }]));
+  // all or none: the unset of a locked key fails, so the first op must not show through the cache
+  expectError(store.set('localhost', [{ op: 'set', key: 'title', value: 'x' }, { op: 'unset', key: 'owner' }]), 'locked');
+  assert.is(value(store.getProperties('localhost'))['title'], undefined);
+  value(store.delete('localhost', { recursive: true }));
+  expectError(store.get('localhost'), 'not-found');
+});
+
 test.run();

@@ -204,6 +204,7 @@ class SqliteStore implements Store {
       })();
     } catch (e) {
       this.pending.length = mark; // the rolled-back work's events never happened
+      this.generation++; // and reads cached inside it saw rows that are gone
       if (e instanceof Rollback) return e.result;
       throw e;
     } finally {
@@ -219,8 +220,36 @@ class SqliteStore implements Store {
   }
 
   private emit(event: StoreEvent): void {
+    this.generation++; // every change emits: cached reads are stale from here
     if (this.listeners.has(event.point)) this.pending.push(event);
   }
+
+  // Reads are answered from memory until the next write: serving a site reads the same few rows (the Space,
+  // its router, the artifact) on every request, and writes are rare by comparison. One process owns a data
+  // dir, so its own writes are the only ones there are.
+  private generation = 0;
+  private readonly readCache = new Map<string, Result<unknown>>();
+  private readCacheGeneration = 0;
+
+  private cachedRead<T>(key: string, read: () => Result<T>): Result<T> {
+    if (this.readCacheGeneration !== this.generation) {
+      this.readCache.clear();
+      this.readCacheGeneration = this.generation;
+    }
+    let result = this.readCache.get(key) as Result<T> | undefined;
+    if (!result) {
+      result = read();
+      if (this.readCache.size >= 10_000) this.readCache.clear();
+      this.readCache.set(key, result);
+    }
+    return result;
+  }
+
+  // Blobs are named by their content, so a cached blob is never stale; the budget bounds memory.
+  private readonly blobCache = new Map<string, Uint8Array>();
+  private blobCacheBytes = 0;
+  private static readonly BLOB_CACHE_BYTES = 64 * 1024 * 1024;
+  private static readonly BLOB_CACHE_MAX_FILE = 4 * 1024 * 1024;
 
   private flush(): void {
     const events = this.pending;
@@ -327,6 +356,10 @@ class SqliteStore implements Store {
   }
 
   get(point: string): Result<Particle> {
+    return this.cachedRead(`get ${point}`, () => this.readParticle(point));
+  }
+
+  private readParticle(point: string): Result<Particle> {
     const p = parseStorePoint(point);
     if (!p.ok) return p;
     const row = this.q.row.get(p.value.key);
@@ -353,6 +386,10 @@ class SqliteStore implements Store {
   }
 
   getProperties(point: string, keys?: readonly string[]): Result<Readonly<Record<string, Property>>> {
+    return this.cachedRead(`props ${point} ${keys?.join(',') ?? '*'}`, () => this.readProperties(point, keys));
+  }
+
+  private readProperties(point: string, keys?: readonly string[]): Result<Readonly<Record<string, Property>>> {
     const p = parseStorePoint(point);
     if (!p.ok) return p;
     if (!this.q.kindOf.get(p.value.key)) return notFound(p.value.key);
@@ -467,8 +504,20 @@ class SqliteStore implements Store {
 
   getBlob(hash: string): Result<Uint8Array> {
     if (!isBlobHash(hash)) return fail('bad-hash', `\`${hash}\` is not a blob hash (64 lowercase hex digits of a SHA-256)`);
+    const hit = this.blobCache.get(hash);
+    if (hit) return ok(hit);
     const bytes = this.blobs.get(hash);
-    return bytes ? ok(bytes) : fail('not-found', `no blob \`${hash}\``);
+    if (!bytes) return fail('not-found', `no blob \`${hash}\``);
+    if (bytes.length <= SqliteStore.BLOB_CACHE_MAX_FILE) {
+      while (this.blobCacheBytes + bytes.length > SqliteStore.BLOB_CACHE_BYTES && this.blobCache.size > 0) {
+        const [oldest, old] = this.blobCache.entries().next().value as [string, Uint8Array];
+        this.blobCache.delete(oldest);
+        this.blobCacheBytes -= old.length;
+      }
+      this.blobCache.set(hash, bytes);
+      this.blobCacheBytes += bytes.length;
+    }
+    return ok(bytes);
   }
 
   publishBundle(point: string, files: ReadonlyMap<string, Uint8Array>, options: { readonly ensure?: boolean } = {}): Result<PublishResult> {
@@ -523,6 +572,10 @@ class SqliteStore implements Store {
   }
 
   artifact(point: string): Result<ArtifactRef> {
+    return this.cachedRead(`artifact ${point}`, () => this.readArtifact(point));
+  }
+
+  private readArtifact(point: string): Result<ArtifactRef> {
     const p = parseStorePoint(point);
     if (!p.ok) return p;
     const bundle = p.value.meshOwner;
