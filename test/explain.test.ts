@@ -15,6 +15,7 @@ import {
 import { CODES } from '../compiler/diagnostics/registry.ts';
 import { runExplain } from '../cli/commands/explain.ts';
 import type { CliIo } from '../cli/io.ts';
+import { memoryIo } from './helpers/memory-io.ts';
 
 const LANGUAGES: ReadonlySet<string> = new Set<FileKind>(['bind', 'router', 'app', 'mechtron', 'script']);
 /** Files an example may carry beside the Starlane file it checks (a JSON Schema in the bundle). */
@@ -127,16 +128,10 @@ test('nearestCodes finds the codes one typo away', () => {
 
 // ---------------------------------------------------------------- the command
 
+/** The command's io, with `out()` and `err()` for what it wrote. */
 function fakeIo(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s) => void (out += s), isTTY: false },
-    stderr: { write: (s) => void (err += s), isTTY: false },
-    env: {},
-    cwd: process.cwd(),
-  };
-  return { io, out: () => out, err: () => err };
+  const m = memoryIo();
+  return { io: m.io, out: m.stdout, err: m.stderr };
 }
 
 test('`starc explain e0102` prints the explanation', async () => {

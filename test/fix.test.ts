@@ -11,8 +11,8 @@ import { checkFile } from '../compiler/check-file.ts';
 import { applyEdits, fixSource, machineSuggestion, summarizeCodes } from '../compiler/fix/apply-edits.ts';
 import { makeDiagnostic, type Diagnostic, type Edit } from '../grammar/diagnostic.ts';
 import { runCli } from '../cli/main.ts';
-import type { CliIo } from '../cli/io.ts';
 import { project, removeProjects } from './helpers/project.ts';
+import { memoryIo, type MemoryIo } from './helpers/memory-io.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'starlane', 'v1');
@@ -200,26 +200,7 @@ test('every v1 corpus file: after --fix no error and no warning with a machine f
 // ---------------------------------------------------------------------------------------------------------------
 // The CLI in-process
 
-interface Captured {
-  io: CliIo;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-function capture(cwd: string): Captured {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (t) => void (out += t), isTTY: false },
-      stderr: { write: (t) => void (err += t), isTTY: false },
-      env: {},
-      cwd,
-    },
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+const capture = (cwd: string): MemoryIo => memoryIo(cwd);
 
 test.after.each(removeProjects);
 

@@ -12,8 +12,8 @@ import { LineIndex } from '../grammar/span.ts';
 import { checkFile } from '../compiler/check-file.ts';
 import { durationMs, isSettingsPath, parseSettings } from '../compiler/settings/settings.ts';
 import { effectiveRunSettings, readSettingsFile, runRun } from '../cli/commands/run.ts';
-import type { CliIo } from '../cli/io.ts';
 import { project, removeProjects, requireBuiltBinary, starc } from './helpers/project.ts';
+import { memoryIo } from './helpers/memory-io.ts';
 
 /** The only diagnostic of `text`, as `code line:col message [label]`. */
 function only(text: string): { code: string; line: number; col: number; message: string; label: string; diagnostic: Diagnostic } {
@@ -197,16 +197,10 @@ test('readSettingsFile: no file is no settings; a bad file gives its text and di
 
 test('`starc run` on an app dir with a bad starc.yaml renders the diagnostic and exits 1 before starting', async () => {
   const dir = project({ 'app/install.script': 'create? localhost<Space>;\n', 'app/starc.yaml': 'port: 8080\ndelivery:\n  retrys: 3\n' });
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s) => void (out += s), isTTY: false },
-    stderr: { write: (s) => void (err += s), isTTY: false },
-    env: {},
-    cwd: dir,
-  };
+  const { io, stdout, stderr } = memoryIo(dir);
   assert.is(await runRun(['app', '--data', 'data'], io), 1);
-  assert.is(out, '');
+  assert.is(stdout(), '');
+  const err = stderr();
   assert.match(err, /^error\[E0802\]: unknown setting `retrys` in `delivery`\n --> app\/starc\.yaml:3:3\n/);
   assert.match(err, /did you mean `retries`\?/);
 });
