@@ -178,11 +178,7 @@ class StarlaneParser extends EmbeddedActionsParser {
       version = this.CONSUME3(T.Word);
       this.CONSUME(T.RParen);
       this.ACTION(() => {
-        if (key.image !== 'version' && !Number.isNaN(key.startOffset)) {
-          this.error('E0001', `expected \`version\`, found \`${key.image}\``, this.tspan(key), 'the root takes only `version=`', {
-            suggestions: [{ message: 'write `version`', edits: [{ span: this.tspan(key), newText: 'version' }], applicability: 'machine' }],
-          });
-        }
+        if (key.image !== 'version' && !Number.isNaN(key.startOffset)) this.diags.push(misspeltVersionKey(key));
       });
     });
     return this.ACTION(() => ({
@@ -1239,6 +1235,14 @@ function syncBetween(syncs: number[], from: number, to: number): boolean {
   return lo < syncs.length && syncs[lo]! < to;
 }
 
+/** `Bind(verion=1.0.0)`: the root header takes only `version=`. */
+function misspeltVersionKey(key: IToken): Diagnostic {
+  const span = { start: key.startOffset, end: endOf(key) };
+  return makeDiagnostic('E0001', 'error', `expected \`version\`, found \`${key.image}\``, { span, label: 'the root takes only `version=`' }, {
+    suggestions: [{ message: 'write `version`', edits: [{ span, newText: 'version' }], applicability: 'machine' }],
+  });
+}
+
 /**
  * `Name(version=X) {`: the header up to its `{`. A header of another shape (`App version = 1.0.0 ) {`,
  * `Bind(verion=1.0.0) {`) is one E0001 with the canonical form suggested.
@@ -1259,9 +1263,7 @@ function readHeader(tokens: IToken[], root: string): { header: A.RootHeader; bod
   if (shaped && inner[1]!.image === 'version') return { header, bodyStart: open };
   const key = inner[1]!;
   const diagnostic = shaped
-    ? makeDiagnostic('E0001', 'error', `expected \`version\`, found \`${key.image}\``, { span: { start: key.startOffset, end: endOf(key) }, label: 'the root takes only `version=`' }, {
-        suggestions: [{ message: 'write `version`', edits: [{ span: { start: key.startOffset, end: endOf(key) }, newText: 'version' }], applicability: 'machine' }],
-      })
+    ? misspeltVersionKey(key)
     : makeDiagnostic('E0001', 'error', 'malformed root header', { span, label: `expected \`${canonical}\`` }, {
         notes: [`a document starts with \`${root || name.image}(version=1.0.0) {\``],
         suggestions: [{ message: 'write the header in full', edits: [{ span, newText: canonical }], applicability: 'maybe' }],
