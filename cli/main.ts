@@ -153,6 +153,9 @@ Arguments:
 Options:
   -p, --port <PORT>   The HTTP port on 127.0.0.1 [default: 8080; 0: any free port, printed]
       --data <DIR>    Where the registry and blobs live [default: ./.starlane]
+      --admin-port <PORT>
+                      The admin endpoint's port on 127.0.0.1, for \`starc repl --connect\` and scripts
+                      [default: any free port; its url and token are written to <DIR>/admin.json]
       --color <WHEN>  Colours of the diagnostics: auto, always, never [default: auto]
   -h, --help          Print help
 
@@ -164,6 +167,58 @@ Exit status: 0 stopped by SIGINT or SIGTERM, 1 the install script failed or the 
 internal error.
 `,
     load: async () => (await import('./commands/run.ts')).runRun,
+  },
+  repl: {
+    summary: 'The interactive shell: run commands on a mesh, watch it change',
+    usage: `The interactive shell of Starlane's commands (create, publish, select, set, get, delete, watch, send),
+on an embedded mesh started as \`starc run\` starts it, or on a running one (--connect).
+
+Usage: starc repl [APP_DIR] [OPTIONS]
+       starc repl --connect <URL> [--token <TOKEN> | --data <DIR>]
+
+Arguments:
+  [APP_DIR]  An app dir whose install.script runs first [default: none, the mesh starts empty]
+
+Options:
+      --connect <URL>      Drive a running host through its admin endpoint (\`starc run\` prints
+                           \`admin on URL\`)
+      --token <TOKEN>      The admin token [default: from <DIR>/admin.json with --data, else the
+                           STARC_ADMIN_TOKEN environment variable]
+      --data <DIR>         The data dir (embedded: where the registry lives [default: a temporary one];
+                           both: where the history is kept)
+  -p, --port <PORT>        The embedded mesh's HTTP port on 127.0.0.1 [default: 8080; 0: any free port]
+      --admin-port <PORT>  The embedded mesh's admin port [default: any free port]
+      --color <WHEN>       Colours: auto, always, never [default: auto]
+  -h, --help               Print help
+
+In the shell: a command ends with \`;\` (Enter before it continues the command on a new line); \`:help\`
+lists the commands and the meta commands (:load, :watch, :tail, :explain, :clear, :quit; any unique prefix
+works). Tab completes commands, points, kinds and property keys; Up/Down and Ctrl-R search the history;
+Esc stops a live view; Ctrl-D quits. Without a terminal (piped input) the input runs as a script and the
+output is plain text; the first failing command stops it.
+
+Exit status: 0 done, 1 a command failed (piped input) or the mesh could not start, 2 usage or internal error.
+`,
+    load: async () => (await import('./commands/repl.ts')).runRepl,
+  },
+  lsp: {
+    summary: 'Run the language server (LSP over stdio, for editors)',
+    usage: `Run the Starlane language server: diagnostics as \`starc check\` reports them, hover, completion,
+go to definition, references, rename of captures, outline, semantic tokens, formatting, folding and quick
+fixes, for .bind, .router, .app, .mechtron and .script files (and starc.yaml's diagnostics).
+
+Usage: starc lsp --stdio
+
+Options:
+      --stdio  Speak LSP over stdin and stdout (how editors start it)
+  -h, --help   Print help
+
+The VS Code extension starts it for you. It runs until the editor sends \`exit\` or closes stdin.
+
+Exit status: 0 after \`shutdown\` and \`exit\`, 1 when the editor went away without \`shutdown\`, 2 usage
+or internal error.
+`,
+    load: async () => (await import('./commands/lsp.ts')).runLsp,
   },
 };
 
@@ -232,7 +287,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** Commands DESIGN.md promises that this version does not have yet: say so rather than "unknown". */
-const PLANNED = ['repl', 'lsp'];
+const PLANNED: readonly string[] = [];
 
 function unknownCommand(name: string, io: CliIo): number {
   if (PLANNED.includes(name)) {

@@ -6,7 +6,8 @@ import { cpSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 await build({
-  entryPoints: { starc: 'cli/main.ts' },
+  // The guest worker is its own entry: worker threads load it by file (runtime/mechtron/worker-pool.ts).
+  entryPoints: { starc: 'cli/main.ts', 'mechtron-worker': 'runtime/mechtron/guest-worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -17,7 +18,10 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   minify: true, // smaller to parse and compile: part of cold start (B2)
-  banner: { js: '#!/usr/bin/env node' },
+  // `require` for the CommonJS packages bundled into ESM (vscode-languageserver requires node: built-ins).
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __starcRequire } from 'node:module'; const require = __starcRequire(import.meta.url);" },
+  // Ink imports react-devtools-core only in development mode; the bundle never needs it.
+  alias: { 'react-devtools-core': './scripts/stubs/empty-module.mjs' },
   // ajv is required lazily (only for bundles with JSON Schemas); from node_modules, not the bundle.
   external: ['ajv', 'ajv/*', 'better-sqlite3'],
   logLevel: 'warning',

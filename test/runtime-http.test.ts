@@ -294,6 +294,23 @@ test('respondWithBytes: a range reader is asked for exactly the range', () => {
   assert.equal(calls, [[2, 6]], 'HEAD and 304 read nothing');
 });
 
+test('respondWithBytes: a file on disk is never read, the response names the range to stream', () => {
+  const file: ServedFile = { ...FILE, bytes: { file: '/data/blobs/abc' } };
+  const whole = respondWithBytes({ method: 'GET', headers: {} }, file);
+  assert.equal([whole.status, whole.body, whole.stream], [200, undefined, { path: '/data/blobs/abc', start: 0, end: BYTES.length }]);
+  const part = respondWithBytes({ method: 'GET', headers: { range: 'bytes=-4' } }, file);
+  assert.equal([part.status, part.stream], [206, { path: '/data/blobs/abc', start: BYTES.length - 4, end: BYTES.length }]);
+  for (const r of [
+    respondWithBytes({ method: 'HEAD', headers: {} }, file),
+    respondWithBytes({ method: 'GET', headers: { 'if-none-match': ETAG } }, file),
+    respondWithBytes({ method: 'GET', headers: { range: 'bytes=999-' } }, file),
+  ]) {
+    assert.equal([r.body, r.stream], [undefined, undefined], `${r.status} streams nothing`);
+  }
+  const empty = respondWithBytes({ method: 'GET', headers: {} }, { ...file, size: 0, hash: HASH });
+  assert.equal([empty.status, empty.body?.length, empty.stream], [200, 0, undefined], 'an empty file is an empty body');
+});
+
 // ---------------------------------------------------------------- Pong → HTTP
 
 test('substanceToHttp: each substance kind', () => {

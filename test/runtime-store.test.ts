@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SCHEMA_VERSION } from '../runtime/store/schema.ts';
 import { openStore, type Store } from '../runtime/store/store.ts';
 import type { Result, StoreEvent } from '../runtime/store/types.ts';
 import { ROOT as REPO_ROOT } from './helpers/project.ts';
@@ -372,7 +373,7 @@ test('a store reopens with its data; the schema version is recorded', () => {
   assert.equal(value(again.get('localhost')).properties, { router: { value: 'r', locked: true } });
   again.close();
   const db = new Database(join(dir, 'registry.sqlite'));
-  assert.is(db.pragma('user_version', { simple: true }), 1);
+  assert.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   assert.is(db.pragma('journal_mode', { simple: true }), 'wal');
   db.pragma('user_version = 99');
   db.close();

@@ -21,6 +21,7 @@ import pkg from '../../package.json' with { type: 'json' };
 
 const RUN_FLAGS: readonly FlagSpec[] = [
   { name: 'port', kind: 'value', short: 'p' },
+  { name: 'admin-port', kind: 'value' },
   { name: 'data', kind: 'value' },
   { name: 'color', kind: 'value' },
 ];
@@ -38,6 +39,10 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
   const portFlag = flags.get('port');
   if (typeof portFlag === 'string' && portOf(portFlag) === undefined) {
     return reportUsage(io, { message: `\`--port ${portFlag}\` is not a port`, help: 'give a number from 0 to 65535 (0: any free port)' });
+  }
+  const adminPortFlag = flags.get('admin-port');
+  if (typeof adminPortFlag === 'string' && portOf(adminPortFlag) === undefined) {
+    return reportUsage(io, { message: `\`--admin-port ${adminPortFlag}\` is not a port`, help: 'give a number from 0 to 65535 (0: any free port)' });
   }
   const appArg = positionals[0] ?? '.';
   const appDir = resolve(io.cwd, appArg);
@@ -63,7 +68,8 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
     appDir,
   );
 
-  const started = await startHost({ appDir, dataDir, port, requestTimeoutMs, host: '127.0.0.1', log: (line) => io.stdout.write(`${line}\n`) });
+  const adminPort = typeof adminPortFlag === 'string' ? portOf(adminPortFlag) : undefined;
+  const started = await startHost({ appDir, dataDir, port, requestTimeoutMs, host: '127.0.0.1', adminPort, pid: process.pid, log: (line) => io.stdout.write(`${line}\n`) });
   if (!started.ok) {
     const { failure } = started;
     const label = color ? '\x1b[1;91merror\x1b[0m' : 'error';
@@ -77,7 +83,7 @@ export async function runRun(args: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   const { host } = started;
-  io.stdout.write(`data in ${dataDir}\nlistening on ${host.url}\n`);
+  io.stdout.write(`data in ${dataDir}\nlistening on ${host.url}\nadmin on ${host.admin.url} (token in ${host.admin.tokenFile})\n`);
 
   await new Promise<void>((resolveStop) => {
     const stop = (): void => {

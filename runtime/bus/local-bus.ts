@@ -8,7 +8,7 @@
 //   chosen when the wave is delivered (a microtask later), round-robin among the servers of the point, like
 //   the lattice's queue group; if the last one left meanwhile, the sender still gets the 404.
 // - Nothing is delivered in the sender's call stack (a microtask later), as on the lattice.
-// - Waves are copied with structuredClone at the boundary: the Ping when sent (so the sender may mutate its
+// - Waves are copied (runtime/waves/copy-wave.ts, plain data only) at the boundary: the Ping when sent (so the sender may mutate its
 //   object afterwards), the reply when received, a Signal when sent, a Ripple once per watcher. A wave that
 //   cannot be copied is refused (400 for a Ping, logged for the rest); a reply that cannot be is a 500.
 // - `ping.handling.timeoutMs` that is not a positive finite number means the bus's default (DEFAULT_TIMEOUT_MS
@@ -19,6 +19,7 @@
 //   serve and watch do nothing.
 
 import { randomUUID } from 'node:crypto';
+import { copyWave } from '../waves/copy-wave.ts';
 import { DEFAULT_TIMEOUT_MS, type Ping, type Pong, type Ripple, type Signal, type Substance } from '../waves/wave.ts';
 import type { Bus, BusLogger, BusStats, PongReply, RippleListener, Unsubscribe, WaveHandler } from './bus.ts';
 
@@ -123,7 +124,7 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
     if (ping?.kind !== 'Ping') return Promise.resolve(busPong(head, 400, `not a Ping: kind ${String(ping?.kind)}`));
     let copy: Ping;
     try {
-      copy = structuredClone(ping);
+      copy = copyWave(ping);
     } catch (e) {
       return Promise.resolve(busPong(head, 400, `the Ping cannot be serialised: ${messageOf(e)}`));
     }
@@ -175,8 +176,8 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
     let headers: Record<string, string>;
     let body: Substance;
     try {
-      headers = reply.headers ? structuredClone(reply.headers) : {};
-      body = reply.body ? structuredClone(reply.body) : { kind: 'Empty' };
+      headers = reply.headers ? copyWave(reply.headers) : {};
+      body = reply.body ? copyWave(reply.body) : { kind: 'Empty' };
     } catch (e) {
       counts.handlerErrors++;
       return busPong(p, 500, `\`${p.to}\` gave a reply that cannot be serialised: ${messageOf(e)}`);
@@ -198,7 +199,7 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
     try {
       if (closed) return log('debug', `Signal to \`${String(sig?.to)}\` dropped: bus closed`);
       if (sig?.kind !== 'Signal') return log('error', `not a Signal (kind ${String(sig?.kind)}) dropped`);
-      const copy = structuredClone(sig);
+      const copy = copyWave(sig);
       queueMicrotask(() => void deliverSignal(copy));
     } catch (e) {
       log('error', `Signal to \`${String(sig?.to)}\` dropped: ${messageOf(e)}`);
@@ -224,7 +225,7 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
     for (const sub of [...subs]) {
       let copy: Ripple;
       try {
-        copy = structuredClone(r);
+        copy = copyWave(r);
       } catch (e) {
         return log('error', `Ripple about \`${point}\` dropped: ${messageOf(e)}`);
       }

@@ -15,6 +15,8 @@
 //   Last-Modified) serves the whole file.
 // - Methods other than GET and HEAD are a 405 with `Allow: GET, HEAD`. HEAD gets exactly the headers GET
 //   would (Range included) and no body.
+// - A file kept on disk (`bytes: { file }`) is never read here: the response names the byte range of the file
+//   (`stream`) and the server streams it (fs.createReadStream with start/end), so a 5 GB file costs no memory.
 // - Header names are lower-case, as in waves. Every file response says `x-content-type-options: nosniff`;
 //   cache policy (Cache-Control) is left to the caller.
 
@@ -36,8 +38,11 @@ export interface ServedFile {
   readonly size: number;
   /** SHA-256 of the bytes, hex. */
   readonly hash: string;
-  /** The bytes, or a reader of `[start, end)` (end exclusive) for files kept on disk. */
-  readonly bytes: Uint8Array | ((start: number, end: number) => Uint8Array);
+  /**
+   * The bytes; a reader of `[start, end)` (end exclusive); or a file on disk whose bytes the server streams
+   * (`stream` in the response). `size` must be the file's size.
+   */
+  readonly bytes: Uint8Array | ((start: number, end: number) => Uint8Array) | { readonly file: string };
   /** Overrides the Content-Type derived from the path. */
   readonly contentType?: string;
 }
@@ -46,6 +51,15 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array | undefined;
+  /** Instead of `body`: the bytes `[start, end)` of a file on disk, for the server to stream. */
+  readonly stream?: FileRange;
+}
+
+/** Bytes `[start, end)` of a file on disk; never empty (an empty range is an empty `body`). */
+export interface FileRange {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** What to send for a file, before any byte is read: a server that streams from disk uses `range`. */
@@ -188,8 +202,11 @@ export function respondWithBytes(req: BytesRequest, file: ServedFile): HttpRespo
   const plan = planBytesResponse(req, file);
   if (plan.range === undefined) return { status: plan.status, headers: plan.headers, body: undefined };
   const { start, end } = plan.range;
-  const body = typeof file.bytes === 'function' ? file.bytes(start, end) : file.bytes.subarray(start, end);
-  return { status: plan.status, headers: plan.headers, body };
+  const source = file.bytes;
+  if (typeof source === 'function') return { status: plan.status, headers: plan.headers, body: source(start, end) };
+  if (source instanceof Uint8Array) return { status: plan.status, headers: plan.headers, body: source.subarray(start, end) };
+  if (end === start) return { status: plan.status, headers: plan.headers, body: new Uint8Array(0) };
+  return { status: plan.status, headers: plan.headers, body: undefined, stream: { path: source.file, start, end } };
 }
 
 // ---------------------------------------------------------------- Pong → HTTP

@@ -7,35 +7,39 @@
 // - The router's IR is rebuilt from the stored bundle once per bundle point and cached: a published version
 //   never changes. A Space's `router` property is read on every request, so `set localhost{ +router=... }`
 //   takes effect at once.
-// - Point stops naming an Artifact of a published bundle serve its bytes. The point's `:/path` part (with the
-//   captures already substituted, still percent-encoded) goes through `resolveServedPath`, so traversal in any
-//   encoding is a 400 and a path can never leave its bundle. A path that names no artifact but has an
-//   `index.html` under it (a directory-like path, `File<Dir>`) answers that file; otherwise 404.
-// - File identity rides on the Pong as two internal headers, `x-starc-blob` (the SHA-256) and
-//   `x-starc-blob-path` (the artifact path, for the Content-Type), with an Empty body: waves stay plain data and
-//   the bytes are never base64'd into a Substance. The server honours them only for hashes that its own `send`
-//   served during this request (a side-channel set per request), so no other stop can forge them to read an
-//   arbitrary blob; they never reach the client. Such a Pong is answered with `respondWithBytes`, so ETag/304,
-//   Range/206/416 and HEAD work end to end.
+// - Point stops naming a path point (`<point>:/<path>`: a File of a FileStore, a `File<Dir>`, an artifact of a
+//   published bundle) go to the file driver (runtime/files/file-driver.ts), which refuses traversal (400),
+//   answers `index.html` for directories, and writes Files on `Http<Put>`.
+// - For GET/HEAD the driver answers with the file's identity, internal headers `x-starc-blob` (SHA-256),
+//   `x-starc-blob-path` (the name, for the Content-Type) and `x-starc-blob-size`, with an Empty body: waves stay
+//   plain data and the bytes are never base64'd into a Substance. The server honours them only for hashes its
+//   own call of the driver returned during this request (a map per request), so no other stop can forge them to
+//   read an arbitrary blob; they never reach the client. Such a Pong is answered with `respondWithBytes`, so
+//   ETag/304, Range/206/416 and HEAD work end to end. Files up to IN_MEMORY_MAX_BYTES are answered from the
+//   store's blob cache (the fast path B5 measures); larger ones are streamed from the blob file, opened before
+//   the status line is sent (a missing blob is still a clean 500), a range at a time, never whole in memory.
 // - Mechtrons are issue 5: `(( ))` and point stops naming any other existing particle answer 501.
 // - HEAD is routed as `Http<Get>` and answered without a body. Request bodies over `maxBodyBytes` (1 MiB) are a
 //   413 with `connection: close`; the rest of the body is drained up to 8× the limit, then the socket is cut.
 // - Nothing a request does can crash the process: every handler is wrapped; a bug is a 500 with a short message,
 //   and the details go to `log`.
 
+import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { IrRoute, IrRouteDocument } from '../../compiler/ir/types.ts';
 import { buildStoredBundle } from '../commands/execute.ts';
+import { BLOB_HEADER, BLOB_PATH_HEADER, BLOB_SIZE_HEADER, driveFile, isPathPoint } from '../files/file-driver.ts';
 import { routePing, type PipelineContext } from '../pipeline/execute.ts';
 import { SchemaRegistry } from '../payload/schemas.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_TIMEOUT_MS, type Ping, type Pong } from '../waves/wave.ts';
-import { resolveServedPath } from './safe-path.ts';
-import { httpToSubstance, respondWithBytes, substanceToHttp, type HttpResponse } from './serve-bytes.ts';
+import { httpToSubstance, respondWithBytes, substanceToHttp, type FileRange, type HttpResponse } from './serve-bytes.ts';
 
-export const BLOB_HEADER = 'x-starc-blob';
-export const BLOB_PATH_HEADER = 'x-starc-blob-path';
+export { BLOB_HEADER, BLOB_PATH_HEADER, BLOB_SIZE_HEADER };
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Files up to this size are answered from memory (the store caches their blobs); larger ones are streamed. */
+export const IN_MEMORY_MAX_BYTES = 256 * 1024;
 
 export interface IngressOptions {
   readonly store: Store;
@@ -44,6 +48,8 @@ export interface IngressOptions {
   readonly maxBodyBytes?: number;
   /** How long a request's Ping waits for its Pong before a 408 (starc.yaml `timeouts.request`). */
   readonly requestTimeoutMs?: number | undefined;
+  /** Waves to particles without a `:/path` (mechtrons), through the mesh; without it they answer 501. */
+  readonly deliver?: (ping: Ping) => Promise<Pong>;
 }
 
 type RouterLookup =
@@ -89,36 +95,30 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
     return { ok: true, routes: doc.routes, bundle: found.value.bundle, doc: property };
   }
 
-  /** A point stop: serve the artifact it names, recording the blob so the server may answer with its bytes. */
-  function serveArtifact(point: string, ping: Ping, served: Set<string>): Pong {
-    const reply = (status: number, message?: string, headers: Record<string, string> = {}): Pong => ({
+  /** Stops naming a path point: the file driver, recording the blobs it names so their bytes may be served. */
+  function serveFile(to: string, ping: Ping, served: Map<string, number>): Pong {
+    const pong = driveFile(store, { ...ping, to });
+    const hash = pong.headers[BLOB_HEADER];
+    if (pong.status === 200 && hash !== undefined) served.set(hash, Number(pong.headers[BLOB_SIZE_HEADER]));
+    return pong;
+  }
+
+  /** Point stops naming a particle without a `:/path`: the mesh delivers them (to a mechtron's bind). */
+  function deliverToParticle(point: string, ping: Ping): Pong | Promise<Pong> {
+    if (options.deliver) return options.deliver({ ...ping, to: point });
+    const reply = (status: number, message: string): Pong => ({
       kind: 'Pong',
       id: crypto.randomUUID(),
       reflectionOf: ping.id,
       from: point,
       to: ping.from,
       status,
-      headers,
-      body: message === undefined ? { kind: 'Empty' } : { kind: 'Err', status, message },
+      headers: {},
+      body: { kind: 'Err', status, message },
     });
-    const cut = point.indexOf(':/');
-    if (cut < 0) {
-      const particle = store.get(point);
-      if (!particle.ok) return reply(404, `no particle \`${point}\``);
-      return reply(501, `\`${point}\` is ${particle.value.kind}: delivering to it comes with mechtrons (issue 5)`);
-    }
-    const bundle = point.slice(0, cut);
-    const safe = resolveServedPath('/', point.slice(cut + 2));
-    if (!safe.ok) return reply(400, `bad path: ${safe.reason}`);
-    const path = safe.path === '/' ? '' : safe.path.slice(1);
-    const candidates = path === '' ? ['index.html'] : [path, `${path}/index.html`];
-    for (const candidate of candidates) {
-      const found = store.artifact(`${bundle}:/${candidate}`);
-      if (!found.ok) continue;
-      served.add(found.value.hash);
-      return reply(200, undefined, { [BLOB_HEADER]: found.value.hash, [BLOB_PATH_HEADER]: candidate });
-    }
-    return reply(404, `not found: ${pathOfUri(ping.uri)} (no artifact \`${bundle}:/${path}\`)`);
+    const particle = store.get(point);
+    if (!particle.ok) return reply(404, `no particle \`${point}\``);
+    return reply(501, `\`${point}\` is ${particle.value.kind}: this ingress has no mesh to deliver to it`);
   }
 
   async function answer(req: IncomingMessage, body: Uint8Array): Promise<HttpResponse> {
@@ -153,7 +153,7 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
       body: requestBody.body,
       handling: { timeoutMs, retries: 0 },
     };
-    const served = new Set<string>();
+    const served = new Map<string, number>();
     const ctx: PipelineContext = {
       self: host,
       docBundle: router.bundle,
@@ -170,23 +170,31 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
         headers: {},
         body: { kind: 'Err', status: 501, message: 'mechtrons run with issue 5' },
       }),
-      send: async (to, p) => serveArtifact(to, p, served),
+      send: async (to, p) => (isPathPoint(to) ? serveFile(to, p, served) : deliverToParticle(to, p)),
     };
     const pong = await routePing(router.routes, ping, ctx);
 
     const blob = pong.headers[BLOB_HEADER];
-    const { [BLOB_HEADER]: _blob, [BLOB_PATH_HEADER]: blobPath, ...pongHeaders } = pong.headers;
-    if (blob !== undefined && blobPath !== undefined && served.has(blob) && pong.status === 200) {
-      const bytes = store.getBlob(blob);
-      if (!bytes.ok) {
-        log(`error: ${bytes.error.message}`);
-        return text(500, 'internal error: a stored file is missing its bytes');
+    const { [BLOB_HEADER]: _blob, [BLOB_PATH_HEADER]: blobPath, [BLOB_SIZE_HEADER]: _size, ...pongHeaders } = pong.headers;
+    const size = blob === undefined ? undefined : served.get(blob);
+    if (blob !== undefined && blobPath !== undefined && size !== undefined && Number.isSafeInteger(size) && pong.status === 200) {
+      let source: Uint8Array | { file: string };
+      if (size <= IN_MEMORY_MAX_BYTES) {
+        const bytes = store.getBlob(blob);
+        if (!bytes.ok) {
+          log(`error: ${bytes.error.message}`);
+          return text(500, 'internal error: a stored file is missing its bytes');
+        }
+        source = bytes.value;
+      } else {
+        const path = store.blobPath(blob);
+        if (!path.ok) {
+          log(`error: ${path.error.message}`);
+          return text(500, 'internal error: a stored file is missing its bytes');
+        }
+        source = { file: path.value };
       }
-      const file = respondWithBytes(
-        { method, headers: req.headers },
-        { path: blobPath, size: bytes.value.length, hash: blob, bytes: bytes.value },
-      );
-      return { ...file, headers: { ...file.headers } };
+      return respondWithBytes({ method, headers: req.headers }, { path: blobPath, size, hash: blob, bytes: source });
     }
     const response = substanceToHttp(pong.body, pong.status, pongHeaders);
     return method === 'HEAD' ? { ...response, body: undefined } : response;
@@ -207,7 +215,7 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
       if (size > maxBody) {
         refused = true;
         chunks.length = 0;
-        send(res, text(413, `payload too large: the limit is ${maxBody} bytes`), true);
+        send(res, text(413, `payload too large: the limit is ${maxBody} bytes`), true, log);
         return;
       }
       chunks.push(chunk);
@@ -215,10 +223,10 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
     req.on('end', () => {
       if (refused) return;
       answer(req, Buffer.concat(chunks)).then(
-        (response) => send(res, response, false),
+        (response) => send(res, response, false, log),
         (error: unknown) => {
           log(`internal error serving ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-          send(res, text(500, 'internal error: the request could not be served (see the server log)'), false);
+          send(res, text(500, 'internal error: the request could not be served (see the server log)'), false, log);
         },
       );
     });
@@ -235,16 +243,52 @@ export function createIngressServer(options: IngressOptions): Server {
   return server;
 }
 
-function send(res: ServerResponse, response: HttpResponse, close: boolean): void {
+function send(res: ServerResponse, response: HttpResponse, close: boolean, log: (line: string) => void): void {
   if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...response.headers };
+  if (close) headers['connection'] = 'close';
+  if (response.stream) {
+    void streamFile(res, response.status, headers, response.stream, log);
+    return;
+  }
   try {
-    const headers: Record<string, string> = { ...response.headers };
-    if (close) headers['connection'] = 'close';
     res.writeHead(response.status, headers);
     res.end(response.body);
   } catch {
     res.destroy();
   }
+}
+
+/**
+ * Streams `range` of a blob file. The file is opened before the status line goes out, so a missing blob is a
+ * 500 rather than a cut-off 200; once open, a blob removed meanwhile (GC) still reads whole (POSIX). A client
+ * that goes away destroys the stream, which closes the file.
+ */
+async function streamFile(res: ServerResponse, status: number, headers: Record<string, string>, range: FileRange, log: (line: string) => void): Promise<void> {
+  let handle;
+  try {
+    handle = await open(range.path, 'r');
+  } catch (e) {
+    log(`error: cannot open the blob \`${range.path}\`: ${(e as Error).message}`);
+    send(res, text(500, 'internal error: a stored file is missing its bytes'), false, log);
+    return;
+  }
+  if (res.destroyed) {
+    await handle.close();
+    return;
+  }
+  try {
+    res.writeHead(status, headers);
+  } catch {
+    await handle.close();
+    res.destroy();
+    return;
+  }
+  // autoClose (the default) closes the handle when the stream ends or is destroyed.
+  const stream = handle.createReadStream({ start: range.start, end: range.end - 1 });
+  pipeline(stream, res, () => {
+    // pipeline destroys both sides on error (a client that left, a read error); nothing more to do.
+  });
 }
 
 function text(status: number, message: string): HttpResponse {
@@ -255,9 +299,4 @@ function text(status: number, message: string): HttpResponse {
 /** `GET` → `Get`, `OPTIONS` → `Options`: the method names of `Http<...>` (SPEC §4.1). */
 function waveMethod(method: string): string {
   return method.charAt(0).toUpperCase() + method.slice(1).toLowerCase();
-}
-
-function pathOfUri(uri: string): string {
-  const cut = uri.search(/[?#]/);
-  return cut < 0 ? uri : uri.slice(0, cut);
 }

@@ -3,10 +3,13 @@
 // and a half-written one is never visible under its name.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const HASH = /^[0-9a-f]{64}$/;
+
+/** SHA-256 of no bytes: an empty File's content, never stored on disk. */
+export const EMPTY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function isBlobHash(text: string): boolean {
   return HASH.test(text);
@@ -49,6 +52,43 @@ export class BlobDir {
     renameSync(temp, target);
     syncDir(this.dir);
     return hash;
+  }
+
+  /** The blob's size on disk, or undefined when there is no such blob. */
+  sizeOf(hash: string): number | undefined {
+    if (!isBlobHash(hash)) return undefined;
+    try {
+      return statSync(this.pathOf(hash)).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Removes every blob `keep` refuses, and temporary files older than `tempAgeMs` (a writer that died mid-put);
+   * returns what went. Synchronous, like `put`: no put can be between its write and its row meanwhile.
+   */
+  sweep(keep: (hash: string) => boolean, now: number, tempAgeMs = 3_600_000): { readonly removed: number; readonly bytes: number } {
+    let removed = 0;
+    let bytes = 0;
+    for (const name of readdirSync(this.dir)) {
+      const path = join(this.dir, name);
+      const isTemp = name.startsWith('.tmp-');
+      if (!isTemp && (!isBlobHash(name) || keep(name))) continue;
+      let stat;
+      try {
+        stat = statSync(path);
+      } catch {
+        continue;
+      }
+      if (isTemp && now - stat.mtimeMs < tempAgeMs) continue;
+      rmSync(path, { force: true });
+      removed++;
+      bytes += stat.size;
+    }
+    if (removed > 0) syncDir(this.dir);
+    return { removed, bytes };
   }
 
   get(hash: string): Uint8Array | undefined {

@@ -41,6 +41,18 @@ const MIGRATIONS: readonly string[] = [
   INSERT INTO particles (point, parent, kind, base_kind, sub_kind, depth, status, status_message, owner, created)
   VALUES ('ROOT', NULL, 'Root', 'Root', NULL, 0, 'Ready', NULL, 'HYPERUSER', 0);
   `,
+  // 1 → 2: a File's content (SPEC §3: only `File`, not `File<Dir>`, has one). A File without a row is empty.
+  // Deleting the File drops the row; the blob stays until `collectGarbage` (blobs may be shared).
+  `
+  CREATE TABLE file_contents (
+    point   TEXT PRIMARY KEY REFERENCES particles(point) ON DELETE CASCADE,
+    hash    TEXT NOT NULL,
+    size    INTEGER NOT NULL,
+    updated INTEGER NOT NULL   -- ms since the epoch
+  ) WITHOUT ROWID;
+  CREATE INDEX file_contents_hash ON file_contents(hash);
+  CREATE INDEX bundle_files_hash ON bundle_files(hash);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,13 +12,19 @@
 //
 // Delete semantics: `delete` refuses a particle that has children (`has-children`, naming one) unless the
 // caller asks `recursive: true`, which removes the whole subtree in one transaction, like `rm -r`. Blobs are
-// content-addressed and may be shared between bundles, so deleting a bundle leaves them (a later GC pass).
+// content-addressed and may be shared between bundles and Files, so deleting a bundle or a File leaves them;
+// `collectGarbage` removes the blobs no row names (run it when nothing is being written, e.g. at start-up).
+//
+// File contents (SPEC §3): only a `File` (not a `File<Dir>`) has content, one blob per File, replaced whole by
+// `writeFile` (blob fsynced first, then the row committed: an acknowledged write is durable). A File never
+// written is empty. `writeFile(..., { create: true })` also creates the File and any missing `File<Dir>`s
+// between it and its FileStore, Ready at once (a File needs no guest), in the same transaction.
 
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { canContain, type ResolvedKind } from '../../compiler/check/kind.ts';
-import { BlobDir, hashOf, isBlobHash } from './blobs.ts';
+import { BlobDir, EMPTY_HASH, hashOf, isBlobHash } from './blobs.ts';
 import { parseStorePoint, resolveKindText, ROOT, type StorePoint } from './points.ts';
 import { migrate } from './schema.ts';
 import { compileSelect, matchesKey, type KindFilter } from './select.ts';
@@ -75,6 +81,20 @@ export interface PublishResult {
   readonly created: boolean;
 }
 
+/** A File's content as stored: the blob that holds it. */
+export interface FileContent {
+  readonly point: string;
+  readonly hash: string;
+  readonly size: number;
+  /** Milliseconds since the epoch: the last write, or the File's creation when it was never written. */
+  readonly updated: number;
+}
+
+export interface WriteFileResult extends FileContent {
+  /** True when `create` made the File particle (and perhaps `File<Dir>`s above it). */
+  readonly created: boolean;
+}
+
 export interface Store {
   readonly dataDir: string;
   create(point: string, kind: string, props?: readonly PropOp[], mode?: CreateMode, options?: CreateOptions): Result<Particle>;
@@ -88,6 +108,8 @@ export interface Store {
   setStatus(point: string, status: Status, message?: string): Result<ParticleStub>;
   /** Change events of one point (which need not exist yet), after they commit; returns the unsubscribe. */
   watch(point: string, listener: StoreListener): Result<() => void>;
+  /** Every change event of every point, after it commits (the mesh starts and stops guests on them). */
+  watchAll(listener: StoreListener): () => void;
   putBlob(bytes: Uint8Array): string;
   getBlob(hash: string): Result<Uint8Array>;
   /** Stores the files as blobs and creates the Bundle and one Artifact per file, in one transaction. */
@@ -95,6 +117,14 @@ export interface Store {
   bundleFiles(point: string): Result<readonly BundleFile[]>;
   /** The blob behind an artifact point (`repo:hello:1.0.0:/wasm/hello.wasm`). */
   artifact(point: string): Result<ArtifactRef>;
+  /** Replaces a `File`'s content; with `create`, makes the File (and missing `File<Dir>`s up to its FileStore). */
+  writeFile(point: string, bytes: Uint8Array, options?: { readonly create?: boolean }): Result<WriteFileResult>;
+  /** A `File`'s content (a File never written is empty: EMPTY_HASH, size 0). */
+  fileContent(point: string): Result<FileContent>;
+  /** Where a blob's bytes are on disk, for streaming; `not-found` when it is missing. */
+  blobPath(hash: string): Result<string>;
+  /** Removes the blobs no bundle or File names. */
+  collectGarbage(): { readonly removed: number; readonly bytes: number };
   /** Runs `fn` in one transaction (one fsync); events are delivered when it commits. */
   batch<T>(fn: () => T): T;
   close(): void;
@@ -186,6 +216,12 @@ class SqliteStore implements Store {
       bundleFiles: db.prepare<[string], BundleFile>('SELECT path, hash, size FROM bundle_files WHERE bundle = ? ORDER BY path'),
       bundleFile: db.prepare<[string, string], BundleFile>('SELECT path, hash, size FROM bundle_files WHERE bundle = ? AND path = ?'),
       putBundleFile: db.prepare('INSERT INTO bundle_files (bundle, path, hash, size) VALUES (?, ?, ?, ?)'),
+      content: db.prepare<[string], { hash: string; size: number; updated: number }>('SELECT hash, size, updated FROM file_contents WHERE point = ?'),
+      putContent: db.prepare('INSERT OR REPLACE INTO file_contents (point, hash, size, updated) VALUES (?, ?, ?, ?)'),
+      dropContent: db.prepare('DELETE FROM file_contents WHERE point = ?'),
+      blobNamed: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM bundle_files WHERE hash = ?) OR EXISTS (SELECT 1 FROM file_contents WHERE hash = ?)',
+      ),
     };
   }
 
@@ -221,7 +257,7 @@ class SqliteStore implements Store {
 
   private emit(event: StoreEvent): void {
     this.generation++; // every change emits: cached reads are stale from here
-    if (this.listeners.has(event.point)) this.pending.push(event);
+    if (this.listeners.has(event.point) || this.allListeners.size > 0) this.pending.push(event);
   }
 
   // Reads are answered from memory until the next write: serving a site reads the same few rows (the Space,
@@ -255,7 +291,7 @@ class SqliteStore implements Store {
     const events = this.pending;
     this.pending = [];
     for (const event of events) {
-      for (const listener of [...(this.listeners.get(event.point) ?? [])]) {
+      for (const listener of [...(this.listeners.get(event.point) ?? []), ...this.allListeners]) {
         try {
           listener(event);
         } catch (e) {
@@ -266,6 +302,13 @@ class SqliteStore implements Store {
         }
       }
     }
+  }
+
+  private readonly allListeners = new Set<StoreListener>();
+
+  watchAll(listener: StoreListener): () => void {
+    this.allListeners.add(listener);
+    return () => this.allListeners.delete(listener);
   }
 
   watch(point: string, listener: StoreListener): Result<() => void> {
@@ -331,6 +374,7 @@ class SqliteStore implements Store {
         }
       }
       this.q.replace.run(k.text, k.base, k.sub ?? null, owner, now, p.key);
+      this.q.dropContent.run(p.key); // a new particle: a replaced File starts empty
       for (const prop of this.q.props.all(p.key)) this.emit({ type: 'property', point: p.key, key: prop.key, value: undefined, locked: false });
       this.q.dropProps.run(p.key);
     } else {
@@ -504,6 +548,7 @@ class SqliteStore implements Store {
 
   getBlob(hash: string): Result<Uint8Array> {
     if (!isBlobHash(hash)) return fail('bad-hash', `\`${hash}\` is not a blob hash (64 lowercase hex digits of a SHA-256)`);
+    if (hash === EMPTY_HASH) return ok(new Uint8Array(0));
     const hit = this.blobCache.get(hash);
     if (hit) return ok(hit);
     const bytes = this.blobs.get(hash);
@@ -585,9 +630,111 @@ class SqliteStore implements Store {
     return f ? ok({ bundle, ...f }) : fail('not-found', `no artifact \`${p.value.key}\``);
   }
 
+  // ------------------------------------------------------------ file contents
+
+  fileContent(point: string): Result<FileContent> {
+    return this.cachedRead(`content ${point}`, () => this.readFileContent(point));
+  }
+
+  private readFileContent(point: string): Result<FileContent> {
+    const p = parseStorePoint(point);
+    if (!p.ok) return p;
+    const row = this.q.row.get(p.value.key);
+    if (!row) return notFound(p.value.key);
+    const notFile = contentRule(row, false);
+    if (notFile) return notFile;
+    const c = this.q.content.get(p.value.key);
+    return ok(c ? { point: p.value.key, ...c } : { point: p.value.key, hash: EMPTY_HASH, size: 0, updated: row.created });
+  }
+
+  writeFile(point: string, bytes: Uint8Array, options: { readonly create?: boolean } = {}): Result<WriteFileResult> {
+    const p = parseStorePoint(point);
+    if (!p.ok) return p;
+    const key = p.value.key;
+    // Cheap refusals before the blob is written.
+    const existing = this.q.row.get(key);
+    if (existing) {
+      const notFile = contentRule(existing, true);
+      if (notFile) return notFile;
+    } else if (!options.create) {
+      return fail('not-found', `\`${key}\` does not exist: create it as a \`File\` first`);
+    }
+    // The blob first, durable, so the committed row never names a missing blob.
+    const hash = this.blobs.put(bytes);
+    return this.tx(() => {
+      let created = false;
+      if (!this.q.row.get(key)) {
+        const made = this.createFileIn(p.value);
+        if (!made.ok) return made;
+        created = true;
+      }
+      const updated = Date.now();
+      this.q.putContent.run(key, hash, bytes.length, updated);
+      this.emit({ type: 'content', point: key, hash, size: bytes.length });
+      return ok({ point: key, hash, size: bytes.length, updated, created });
+    });
+  }
+
+  /** Creates the File at `p`, and `File<Dir>`s for missing path segments above it, all Ready (inside a tx). */
+  private createFileIn(p: StorePoint): Result<true> {
+    const owner = p.meshOwner;
+    if (owner === undefined) return fail('not-a-file', `\`${p.key}\` cannot be a \`File\`: its point has no \`:/path\``);
+    const ownerRow = this.q.row.get(owner);
+    if (!ownerRow) return fail('not-found', `cannot create \`${p.key}\`: \`${owner}\` does not exist`);
+    if (ownerRow.base_kind === 'Bundle') return fail('read-only', `\`${p.key}\` is inside the published bundle \`${owner}\`, which never changes`);
+    if (ownerRow.base_kind !== 'FileStore') {
+      return fail('E0406', `a \`File\` must be under a \`FileStore\` or \`File<Dir>\`; \`${owner}\` is ${article(ownerRow.kind)}`);
+    }
+    const dirKind = resolveKindText('File<Dir>');
+    const fileKind = resolveKindText('File');
+    if (!dirKind.ok || !fileKind.ok) throw new Error('the kind table has no `File`');
+    const dirs = p.key.slice(owner.length + 2).split('/').slice(0, -1);
+    for (let i = 1; i <= dirs.length; i++) {
+      const dir = parseStorePoint(`${owner}:/${dirs.slice(0, i).join('/')}`);
+      if (!dir.ok) return dir;
+      const had = this.q.row.get(dir.value.key);
+      const made = this.createIn(dir.value, dirKind.value, [], 'ensure', {});
+      if (!made.ok) return made;
+      if (!had) this.markReady(dir.value.key);
+    }
+    const made = this.createIn(p, fileKind.value, [], 'plain', {});
+    if (!made.ok) return made;
+    this.markReady(p.key);
+    return ok(true);
+  }
+
+  private markReady(key: string): void {
+    this.q.status.run('Ready', null, key);
+    this.emit({ type: 'status', point: key, status: 'Ready', message: undefined });
+  }
+
+  blobPath(hash: string): Result<string> {
+    if (!isBlobHash(hash)) return fail('bad-hash', `\`${hash}\` is not a blob hash (64 lowercase hex digits of a SHA-256)`);
+    return this.blobs.sizeOf(hash) === undefined ? fail('not-found', `no blob \`${hash}\``) : ok(this.blobs.pathOf(hash));
+  }
+
+  collectGarbage(): { readonly removed: number; readonly bytes: number } {
+    const swept = this.blobs.sweep((hash) => this.q.blobNamed.get(hash, hash) !== undefined, Date.now());
+    for (const hash of [...this.blobCache.keys()]) {
+      if (this.q.blobNamed.get(hash, hash) === undefined) {
+        this.blobCacheBytes -= this.blobCache.get(hash)!.length;
+        this.blobCache.delete(hash);
+      }
+    }
+    return swept;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** SPEC §3: only a `File` has content; a `File<Dir>` and every other kind have none. */
+function contentRule(row: { point: string; kind: string; base_kind: string; sub_kind: string | null }, write: boolean): Result<never> | undefined {
+  if (row.base_kind === 'File' && row.sub_kind !== 'Dir') return undefined;
+  if (row.base_kind === 'Artifact' && write) return fail('read-only', `\`${row.point}\` is an artifact of a published bundle, which never changes`);
+  const why = row.base_kind === 'File' ? 'a directory has no content' : row.base_kind === 'Artifact' ? 'its bytes are a bundle file, not a `File`\'s content' : 'only a `File` has content';
+  return fail('not-a-file', `\`${row.point}\` is ${article(row.kind)}: ${why}`);
 }
 
 // ---------------------------------------------------------------- rules and wording

@@ -59,6 +59,8 @@ export type StoreErrorCode =
   | 'bad-path'
   | 'bad-status'
   | 'bad-property'
+  | 'not-a-file'
+  | 'read-only'
   | 'store-open';
 
 export interface StoreError {
@@ -89,6 +91,8 @@ export type StoreEvent =
       /** undefined when the property was unset. */
       readonly value: string | undefined;
       readonly locked: boolean;
-    };
+    }
+  /** A File's content was written (`writeFile`). */
+  | { readonly type: 'content'; readonly point: string; readonly hash: string; readonly size: number };
 
 export type StoreListener = (event: StoreEvent) => void;

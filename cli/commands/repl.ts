@@ -1,0 +1,182 @@
+// `starc repl [APP_DIR]`: the interactive shell of SPEC §8 (cli/repl/). Embedded by default: a mesh started in
+// this process exactly as `starc run` starts it (HTTP and admin endpoint included), on `--data` or a temporary
+// data dir; `--connect URL` drives a running host through its admin endpoint instead. On a terminal it is the Ink
+// app; with piped input it runs the input as a script and prints plain text (CI).
+//
+// Decisions:
+// - Ink and React are imported only on the terminal path, after the session started: importing them costs
+//   ~0.3 s, which no other command (and no piped run) should pay.
+// - The token for `--connect`: `--token`, else `<--data>/admin.json`, else STARC_ADMIN_TOKEN.
+// - The history file: `<data dir>/repl-history` with `--data` (embedded or connected); a temporary data dir keeps
+//   the history for the session only.
+
+import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { countDiagnostics, renderReports, sortByPosition } from '../../compiler/diagnostics/render.ts';
+import { SETTINGS_FILE } from '../../compiler/settings/settings.ts';
+import { readAdminFile } from '../../runtime/admin/client.ts';
+import { checkChoice, parseArgs, reportUsage, type FlagSpec } from '../args.ts';
+import { autoColor, type CliIo } from '../io.ts';
+import { History } from '../repl/history.ts';
+import type { ReplSession } from '../repl/session.ts';
+import { effectiveRunSettings, readSettingsFile } from './run.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+const REPL_FLAGS: readonly FlagSpec[] = [
+  { name: 'connect', kind: 'value' },
+  { name: 'token', kind: 'value' },
+  { name: 'data', kind: 'value' },
+  { name: 'port', kind: 'value', short: 'p' },
+  { name: 'admin-port', kind: 'value' },
+  { name: 'color', kind: 'value' },
+];
+
+export async function runRepl(args: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, REPL_FLAGS, 'repl');
+  if (!parsed.ok) return reportUsage(io, parsed.problem);
+  const { flags, positionals } = parsed.args;
+  const text = (name: string): string | undefined => {
+    const v = flags.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const colorFlag = text('color') ?? 'auto';
+  const badColor = checkChoice('color', colorFlag, ['auto', 'always', 'never']);
+  if (badColor) return reportUsage(io, badColor);
+  const interactive = process.stdin.isTTY === true && io.stdout.isTTY;
+  const color = colorFlag === 'always' ? true : colorFlag === 'never' ? false : interactive && autoColor(io.stdout, io.env);
+  if (positionals.length > 1) return reportUsage(io, { message: '`starc repl` takes at most one app dir', help: 'start one app at a time' });
+  for (const name of ['port', 'admin-port']) {
+    const value = text(name);
+    if (value !== undefined && portOf(value) === undefined) return reportUsage(io, { message: `\`--${name} ${value}\` is not a port`, help: 'give a number from 0 to 65535 (0: any free port)' });
+  }
+  const dataDir = text('data') !== undefined ? resolve(io.cwd, text('data')!) : undefined;
+
+  let session: ReplSession;
+  const connect = text('connect');
+  if (connect !== undefined) {
+    if (positionals.length > 0) return reportUsage(io, { message: '`--connect` drives a running host: it takes no app dir', help: 'run the app with `starc run APP_DIR`, then connect' });
+    for (const name of ['port', 'admin-port']) {
+      if (text(name) !== undefined) return reportUsage(io, { message: `\`--${name}\` is for an embedded mesh, not with \`--connect\`` });
+    }
+    if (!/^https?:\/\/[^/]+\/?$/.test(connect)) return reportUsage(io, { message: `\`--connect ${connect}\` is not an admin url`, help: 'give the url `starc run` printed: `admin on http://127.0.0.1:PORT`' });
+    let token = text('token');
+    if (token === undefined && dataDir !== undefined) {
+      const file = readAdminFile(dataDir);
+      if (!file.ok) return fail(io, color, file.error.message);
+      token = file.value.token;
+    }
+    token ??= io.env['STARC_ADMIN_TOKEN'] || undefined;
+    if (token === undefined) {
+      return reportUsage(io, { message: '`--connect` needs the admin token', help: 'give `--token TOKEN`, `--data DIR` (its admin.json holds it), or set STARC_ADMIN_TOKEN' });
+    }
+    const { connectRemoteSession } = await import('../repl/remote-session.ts');
+    const connected = await connectRemoteSession({ url: connect, token, cwd: io.cwd, historyFile: dataDir === undefined ? undefined : `${dataDir}/repl-history` });
+    if (!connected.ok) return fail(io, color, connected.message);
+    session = connected.session;
+  } else {
+    if (text('token') !== undefined) return reportUsage(io, { message: '`--token` goes with `--connect URL`' });
+    const started = await startEmbedded(positionals[0], dataDir, text('port'), text('admin-port'), io, color);
+    if (typeof started === 'number') return started;
+    session = started;
+  }
+
+  try {
+    const history = History.load(session.historyFile);
+    if (!interactive) {
+      let input = '';
+      process.stdin.setEncoding('utf8');
+      for await (const chunk of process.stdin) input += chunk as string;
+      const { runPlainRepl } = await import('../repl/plain.ts');
+      return await runPlainRepl(input, session, io.cwd, { out: (t) => io.stdout.write(t), err: (t) => io.stderr.write(t) });
+    }
+    return await runInk(session, history, color, io.cwd);
+  } finally {
+    await session.close();
+  }
+}
+
+async function runInk(session: ReplSession, history: History, color: boolean, cwd: string): Promise<number> {
+  const [{ render }, { default: React }, { ReplApp }] = await Promise.all([import('ink'), import('react'), import('../repl/app.ts')]);
+  let exit: () => void = () => undefined;
+  const exited = new Promise<void>((r) => (exit = r));
+  const instance = render(
+    React.createElement(ReplApp, {
+      session,
+      history,
+      color,
+      cwd,
+      onExit: () => exit(),
+      onClear: () => {
+        instance.clear();
+        process.stdout.write('\x1b[2J\x1b[3J\x1b[H');
+      },
+    }),
+    { exitOnCtrlC: false },
+  );
+  await exited;
+  instance.unmount();
+  await instance.waitUntilExit();
+  return 0;
+}
+
+/** The embedded mesh: settings as `starc run` takes them (flags over the app dir's starc.yaml over defaults). */
+async function startEmbedded(
+  appArg: string | undefined,
+  dataDir: string | undefined,
+  portFlag: string | undefined,
+  adminPortFlag: string | undefined,
+  io: CliIo,
+  color: boolean,
+): Promise<ReplSession | number> {
+  let appDir: string | undefined;
+  let port = portFlag === undefined ? 8080 : portOf(portFlag)!;
+  let requestTimeoutMs: number | undefined;
+  if (appArg !== undefined) {
+    appDir = resolve(io.cwd, appArg);
+    let isDir = false;
+    try {
+      isDir = statSync(appDir).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!isDir) return reportUsage(io, { message: `\`${appArg}\` is not a folder`, help: 'an app dir holds install.script beside its bundle folder' });
+    const fromFile = readSettingsFile(appDir);
+    if ('diagnostics' in fromFile) {
+      const shown = [{ path: `${appArg.replace(/\/+$/, '')}/${SETTINGS_FILE}`, text: fromFile.text, diagnostics: sortByPosition(fromFile.diagnostics) }];
+      io.stderr.write(renderReports('human', shown, { color, counts: countDiagnostics(shown), toolVersion: pkg.version }));
+      return 1;
+    }
+    const settings = effectiveRunSettings({ port: portFlag, data: undefined }, fromFile.settings, io.cwd, appDir);
+    port = settings.port;
+    requestTimeoutMs = settings.requestTimeoutMs;
+  }
+  const { startEmbeddedSession } = await import('../repl/embedded-session.ts');
+  const started = await startEmbeddedSession({
+    appDir,
+    dataDir,
+    port,
+    adminPort: adminPortFlag === undefined ? undefined : portOf(adminPortFlag),
+    requestTimeoutMs,
+    cwd: io.cwd,
+    pid: process.pid,
+  });
+  if (started.ok) return started.session;
+  const { failure } = started;
+  const reports = failure.stage === 'install' ? failure.error?.reports : undefined;
+  if (reports && reports.length > 0 && appArg !== undefined) {
+    const shown = reports.map((r) => (r.path === 'install.script' ? { ...r, path: `${appArg.replace(/\/+$/, '')}/install.script` } : r));
+    io.stderr.write(renderReports('human', shown, { color, counts: countDiagnostics(shown), toolVersion: pkg.version }));
+  }
+  const where = failure.stage === 'install' && failure.command ? ` (in \`${failure.command}\`)` : '';
+  return fail(io, color, `${failure.stage === 'install' ? 'install.script failed' : 'cannot start'}: ${failure.message}${where}`);
+}
+
+function fail(io: CliIo, color: boolean, message: string): number {
+  io.stderr.write(`${color ? '\x1b[1;91merror\x1b[0m' : 'error'}: ${message}\n`);
+  return 1;
+}
+
+function portOf(text: string): number | undefined {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  return port >= 0 && port <= 65535 ? port : undefined;
+}

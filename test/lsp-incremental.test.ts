@@ -1,0 +1,62 @@
+// The incremental check of large binds (lsp/analysis/incremental-check.ts) gives exactly `starc check`'s
+// diagnostics: random edits (inside a route, across routes, breaking and mending the syntax) are applied one
+// after another, and after each the incremental result must equal a whole check of the same text.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkFile } from '../compiler/check-file.ts';
+import { sortByPosition } from '../compiler/diagnostics/render.ts';
+import { incrementalDiagnostics, INCREMENTAL_MIN_LENGTH } from '../lsp/analysis/incremental-check.ts';
+import { completionRestart } from '../lsp/analysis/incremental-check.ts';
+import { completionsAt } from '../lsp/services/completion.ts';
+import { memoryFileSystem } from '../lsp/workspace/file-system.ts';
+import { Workspace } from '../lsp/workspace/workspace.ts';
+import { prngChoices, renderBindDocument } from './fuzz/generators.ts';
+
+function largeBind(seed: number): string {
+  const bodies: string[] = [];
+  for (let i = 0; bodies.join('\n').length < INCREMENTAL_MIN_LENGTH * 1.5; i++) {
+    const text = renderBindDocument(prngChoices(seed + i), 'bind', { routes: 60, minRoutes: 30, breadth: 4, depth: 2 });
+    bodies.push(text.slice(text.indexOf('{') + 1, text.lastIndexOf('}')));
+  }
+  // Some shadowing, so top-level W0103 is exercised across the edited scope.
+  return `Bind(version=1.0.0) {\n  Route<Http<*>>/.* -> (( )) => &;\n${bodies.join('\n')}\n  Route<Http<Get>>/x -> (( )) => &;\n}\n`;
+}
+
+const EDITS = ['Get', 'Post', 'Fetch', ' ', '', ';', '}', '{', '(?P<x>a)', '${x}', '-> ', '/.*', '#', '"', '=> &'];
+
+test('after every edit, the incremental diagnostics equal a whole check', () => {
+  const bundle = undefined;
+  for (const seed of [1, 2]) {
+    let text = largeBind(seed * 1000);
+    const rng = prngChoices(seed);
+    const ws = new Workspace(memoryFileSystem({}));
+    let doc = ws.open('/b/bind/a.bind', '/b/bind/a.bind', 1, text);
+    for (let round = 0; round < 60; round++) {
+      const start = rng.below(text.length);
+      // Mostly small edits inside one route, sometimes a span across routes.
+      const length = rng.below(10) === 0 ? rng.below(400) : rng.below(6);
+      const insert = EDITS[rng.below(EDITS.length)]!;
+      doc = ws.change(doc.key, round + 2, [{ span: { start, end: Math.min(text.length, start + length) }, newText: insert }])!;
+      text = doc.text;
+      const incremental = incrementalDiagnostics(doc, bundle);
+      assert.ok(incremental, 'large binds take the incremental path');
+      const whole = sortByPosition(checkFile('/b/bind/a.bind', text, bundle));
+      assert.equal(incremental, whole, `seed ${seed} round ${round}`);
+      if (round % 10 === 0) assert.ok(completionsAt(ws, doc, start, completionRestart).length > 0);
+    }
+  }
+});
+
+test('completion from the restart point offers what it offers from the start', () => {
+  const text = largeBind(7);
+  const ws = new Workspace(memoryFileSystem({}));
+  const doc = ws.open('/b/bind/a.bind', '/b/bind/a.bind', 1, text);
+  incrementalDiagnostics(doc, undefined);
+  for (let offset = 30; offset < text.length; offset += 997) {
+    const label = (items: { label: string }[]) => items.map((i) => i.label);
+    assert.equal(label(completionsAt(ws, doc, offset, completionRestart)), label(completionsAt(ws, doc, offset)), `at ${offset}`);
+  }
+});
+
+test.run();
