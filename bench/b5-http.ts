@@ -1,5 +1,7 @@
-// B5 (file part): req/s of `GET /` through `starc run`'s router to a bundle file, against a bare node:http
-// server answering the same bytes with the same headers, in one run (DESIGN.md §7: ≥ 0.7 × bare).
+// B5: req/s of `GET /` through `starc run`'s router, against a bare node:http server answering the same bytes
+// with the same headers, in one run (DESIGN.md §7: ≥ 0.7 × bare). Two parts: the file part (samples/site: the
+// router's point stop to a bundle file) and the mechtron part (samples/hello: the router to a mechtron, its
+// bind, a guest worker and the wasm guest, which answers `Hello, world!`).
 //
 // - `node dist/starc.mjs run <temp copy of samples/site> --port 0 --data <temp>`; its listening line gives the
 //   port. One GET with `Host: localhost` gives the bytes and headers the bare server then replays (so both send
@@ -19,8 +21,19 @@ import type { LoadResult } from './load.ts';
 import { formatNumber, type BenchRow } from './table.ts';
 
 const STARC = 'dist/starc.mjs';
-const SITE = 'samples/site';
-const FILE = 'samples/site/bundle/html/index.html';
+
+interface Part {
+  readonly name: string;
+  readonly app: string;
+  /** What the first GET must answer, as text or as the bytes of a file. */
+  readonly expect: { readonly file: string } | { readonly text: string };
+  readonly what: string;
+}
+
+const PARTS: readonly Part[] = [
+  { name: 'file', app: 'samples/site', expect: { file: 'samples/site/bundle/html/index.html' }, what: 'router→file' },
+  { name: 'mechtron', app: 'samples/hello', expect: { text: 'Hello, world!' }, what: 'router→mechtron' },
+];
 const CONNECTIONS = 32;
 const DURATION_S = 5;
 const WARMUP_S = 1;
@@ -167,7 +180,18 @@ function failRow(what: string): { result: undefined; rows: BenchRow[] } {
   return { result: undefined, rows: [{ bar: 'B5', what, value: '—', target: `≥ ${BAR_RATIO}× bare node:http`, pass: false }] };
 }
 
-export async function runB5(): Promise<{ result: B5Result | undefined; rows: BenchRow[] }> {
+export async function runB5(): Promise<{ result: Record<string, B5Result | undefined>; rows: BenchRow[] }> {
+  const result: Record<string, B5Result | undefined> = {};
+  const rows: BenchRow[] = [];
+  for (const part of PARTS) {
+    const measured = await runPart(part);
+    result[part.name] = measured.result;
+    rows.push(...measured.rows);
+  }
+  return { result, rows };
+}
+
+async function runPart(part: Part): Promise<{ result: B5Result | undefined; rows: BenchRow[] }> {
   if (!existsSync(STARC)) return failRow(`GET through the router (${STARC} is missing: run \`npm run build\`)`);
   const tmp = mkdtempSync(join(tmpdir(), 'starc-b5-'));
   const children: ChildProcess[] = [];
@@ -176,14 +200,15 @@ export async function runB5(): Promise<{ result: B5Result | undefined; rows: Ben
   };
   process.on('exit', onExit);
   try {
-    const app = join(tmp, 'site');
-    cpSync(SITE, app, { recursive: true });
+    const app = join(tmp, 'app');
+    cpSync(part.app, app, { recursive: true });
     const starcPort = await startServer('starc run', [STARC, 'run', app, '--port', '0', '--data', join(tmp, 'data')], children);
 
     const first = await get(starcPort);
-    const expected = readFileSync(FILE);
+    const expected = 'file' in part.expect ? readFileSync(part.expect.file) : Buffer.from(part.expect.text);
     if (first.status !== 200 || !first.body.equals(expected)) {
-      return failRow(`GET / through starc answers ${first.status} with ${first.body.length} bytes, not ${FILE} (${expected.length} bytes)`);
+      const want = 'file' in part.expect ? `${part.expect.file} (${expected.length} bytes)` : JSON.stringify(part.expect.text);
+      return failRow(`GET / through starc (${part.app}) answers ${first.status} with ${JSON.stringify(first.body.toString('utf8').slice(0, 80))}, not ${want}`);
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(first.headers)) if (!['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)) headers[k] = v;
@@ -199,7 +224,7 @@ export async function runB5(): Promise<{ result: B5Result | undefined; rows: Ben
     const loadTool = useWrk ? 'wrk (1 thread)' : 'bench/load.ts (node:http keep-alive agent)';
     const runs: { server: 'starc' | 'bare'; result: LoadResult }[] = [];
     for (const server of ['starc', 'bare', 'bare', 'starc'] as const) {
-      process.stderr.write(`  b5: ${server} (${DURATION_S} s, ${CONNECTIONS} connections)...\n`);
+      process.stderr.write(`  b5 ${part.name}: ${server} (${DURATION_S} s, ${CONNECTIONS} connections)...\n`);
       runs.push({ server, result: await runLoadProcess(server === 'starc' ? starcPort : barePort, useWrk) });
     }
     const best = (s: 'starc' | 'bare'): LoadResult =>
@@ -216,10 +241,10 @@ export async function runB5(): Promise<{ result: B5Result | undefined; rows: Ben
     };
     const lat = (r: LoadResult): string => `p50 ${formatNumber(r.latencyMs.p50, 2)} ms, p99 ${formatNumber(r.latencyMs.p99, 2)} ms`;
     const rows: BenchRow[] = [
-      { bar: 'B5', what: `GET / (${expected.length} B file) through \`starc run\`, ${CONNECTIONS} conns`, value: `${formatNumber(starc.reqPerSec, 0)} req/s`, reference: lat(starc) },
+      { bar: 'B5', what: `GET / (${part.what}, ${expected.length} B) through \`starc run\`, ${CONNECTIONS} conns`, value: `${formatNumber(starc.reqPerSec, 0)} req/s`, reference: lat(starc) },
       { bar: 'B5', what: `same bytes from bare node:http, ${CONNECTIONS} conns`, value: `${formatNumber(bare.reqPerSec, 0)} req/s`, reference: lat(bare) },
       {
-        bar: 'B5', what: 'router→file vs bare node:http (best of 2 each)', value: `${formatNumber(ratio, 2)}×`,
+        bar: 'B5', what: `${part.what} vs bare node:http (best of 2 each)`, value: `${formatNumber(ratio, 2)}×`,
         reference: `load: ${loadTool}`, target: `≥ ${BAR_RATIO}× bare node:http`, pass: ratio >= BAR_RATIO,
       },
     ];

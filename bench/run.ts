@@ -6,16 +6,24 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runB1 } from './b1-throughput.ts';
 import { runB2 } from './b2-cold-start.ts';
+import { runB3 } from './b3-lsp.ts';
+import { runB4 } from './b4-mechtron.ts';
 import { runB5 } from './b5-http.ts';
+import { runB7Idle } from './b7-idle-mechtron.ts';
 import { runB7 } from './b7-store.ts';
+import { runWasmMeter } from './wasm-meter.ts';
 import { runR1 } from './r1-fuzz.ts';
 import { renderTable, statusOf, type BenchRow } from './table.ts';
 
 const BENCHES: Readonly<Record<string, () => Promise<{ result: unknown; rows: BenchRow[] }>>> = {
   b1: runB1,
   b2: async () => runB2(),
+  b3: () => runB3(),
+  b4: runB4,
   b5: runB5,
   b7: runB7,
+  b7idle: runB7Idle,
+  meter: async () => runWasmMeter(),
   r1: runR1,
 };
 

@@ -26,7 +26,6 @@ function runFile(file) {
     const began = Date.now();
     const escaped = file.replace(/[.]/g, '\\.');
     const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', `^${escaped}$`], {
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import { compileGuest, eventually, mechtronConfig, meshFixture, textOf, type MeshFixture } from './helpers/mesh-fixture.ts';
 
 const SOURCE = readFileSync(new URL('./fixtures/mechtron-host/raw-guest.ts', import.meta.url), 'utf8');
-const v1 = await compileGuest(SOURCE);
-const v2 = await compileGuest(SOURCE.replace('const VERSION = "v1";', 'const VERSION = "v2";'));
+const v1 = compileGuest(SOURCE);
+const v2 = compileGuest(SOURCE.replace('const VERSION = "v1";', 'const VERSION = "v2";'));
 
 async function withMesh(body: (f: MeshFixture) => Promise<void>): Promise<void> {
   const f = await meshFixture();
@@ -110,6 +110,7 @@ test('R3: traps, panics and bad frames answer 500 saying what happened, go Panic
       ['Ext<Garbage>', /reply \(buffer \d+\) is not a valid Pong frame: not JSON/],
       ['Ext<BadStatus>', /`status`: expected an HTTP status from 100 to 599, found the number 1000/],
       ['Ext<BadId>', /reply \(buffer 99999\) is not a valid Pong frame/],
+      ['Ext<Huge>', /the guest's reply \(buffer \d+\) is 17825792 bytes, over the limit of 16777216/],
     ];
     for (const [method, message] of cases) {
       const pong = await f.ping('localhost:m', method);

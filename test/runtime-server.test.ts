@@ -83,10 +83,10 @@ test('an empty capture and a directory-like path answer index.html', async () =>
   assert.is(await (await call('/docs/')).text(), '<p>docs</p>\n');
 });
 
-test('a Space with a bind: its core stop is 501 until mechtrons run (issue 5)', async () => {
+test('a Space with a bind: a core stop is 501, saying a Space has no core', async () => {
   const res = await call('/core', { host: 'api' });
   assert.is(res.status, 501);
-  assert.match(await res.text(), /mechtrons run with issue 5/);
+  assert.match(await res.text(), /the space `api` has no core: its bind's `\(\( \)\)` has nothing to run; route to a mechtron instead/);
 });
 
 test('a Space without a router, and a host that is no Space, are clear 404s', async () => {

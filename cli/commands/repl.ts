@@ -96,6 +96,11 @@ export async function runRepl(args: readonly string[], io: CliIo): Promise<numbe
 }
 
 async function runInk(session: ReplSession, history: History, color: boolean, cwd: string): Promise<number> {
+  // Ink draws nothing until exit when it believes it runs in CI (is-in-ci reads CI and CONTINUOUS_INTEGRATION
+  // when first imported). This path is only taken with a terminal on both ends, where a person (or tmux) is
+  // watching, so the interactive rendering is the right one whatever those variables say.
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
   const [{ render }, { default: React }, { ReplApp }] = await Promise.all([import('ink'), import('react'), import('../repl/app.ts')]);
   let exit: () => void = () => undefined;
   const exited = new Promise<void>((r) => (exit = r));

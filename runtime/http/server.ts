@@ -18,7 +18,9 @@
 //   ETag/304, Range/206/416 and HEAD work end to end. Files up to IN_MEMORY_MAX_BYTES are answered from the
 //   store's blob cache (the fast path B5 measures); larger ones are streamed from the blob file, opened before
 //   the status line is sent (a missing blob is still a clean 500), a range at a time, never whole in memory.
-// - Mechtrons are issue 5: `(( ))` and point stops naming any other existing particle answer 501.
+// - Point stops naming a particle without a `:/path` (a mechtron) go to the mesh (`deliver`), which routes them
+//   through that particle's bind. A Space has no core of its own: `(( ))` in a Space's bind answers 501 (a
+//   router cannot have one at all, E0202).
 // - HEAD is routed as `Http<Get>` and answered without a body. Request bodies over `maxBodyBytes` (1 MiB) are a
 //   413 with `connection: close`; the rest of the body is drained up to 8× the limit, then the socket is cut.
 // - Nothing a request does can crash the process: every handler is wrapped; a bug is a 500 with a short message,
@@ -168,7 +170,7 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
         to: p.from,
         status: 501,
         headers: {},
-        body: { kind: 'Err', status: 501, message: 'mechtrons run with issue 5' },
+        body: { kind: 'Err', status: 501, message: `the space \`${host}\` has no core: its bind's \`(( ))\` has nothing to run; route to a mechtron instead` },
       }),
       send: async (to, p) => (isPathPoint(to) ? serveFile(to, p, served) : deliverToParticle(to, p)),
     };

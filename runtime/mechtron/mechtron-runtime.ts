@@ -16,8 +16,9 @@
 //   keep going to the old instances. Then new messages go to new instances and each old one is dropped as soon as
 //   its current message is answered. Nothing is dropped or answered twice. A spec that fails to load leaves the
 //   old one serving, with the failure logged and shown as `Panic` until a good spec or a restart.
-// - Restarts are bounded: more than MAX_RESTARTS in RESTART_WINDOW_MS, and the particle goes `Fatal` (a guest
-//   that traps in its init would otherwise loop forever).
+// - A fault never makes the particle Fatal by itself: a guest that traps on some input must not be put out of
+//   service by whoever sends that input a few times. Only loading can give up: MAX_FAILED_LOADS failed loads of a
+//   fresh instance in a row (its init traps, say) make the particle `Fatal` instead of looping forever.
 
 import type { Ping, Pong, Signal, Substance } from '../waves/wave.ts';
 import type { LogLevel } from '../mesh/particle-logs.ts';
@@ -32,8 +33,8 @@ import type { Store } from '../store/store.ts';
 /** Frames larger than this either way are a guest fault. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 const PIPELINE_DEPTH = 32;
-const MAX_RESTARTS = 5;
-const RESTART_WINDOW_MS = 10_000;
+/** Loads of a fresh instance that may fail in a row before the particle is Fatal. */
+const MAX_FAILED_LOADS = 3;
 
 /** What a runtime needs from the mesh around it. */
 export interface MechtronServices {
@@ -74,7 +75,7 @@ export type GuestOutcome = { readonly reply: GuestReply | undefined } | { readon
 export class MechtronRuntime {
   private current: Generation | undefined;
   private readonly waiting: Waiting[] = [];
-  private restarts: number[] = [];
+  private failedLoads = 0;
   private stopped = false;
   private loadingSpec: Promise<void> | undefined;
   /** Resolves when the first load settles (Ready or Fatal): deliveries wait for it. */
@@ -195,30 +196,29 @@ export class MechtronRuntime {
     return { ok: true };
   }
 
-  /** Keeps at least one instance of the current generation loaded, with bounded restarts. */
+  /** Keeps at least one instance of the current generation loaded; gives up (Fatal) only when loading fails. */
   private replenish(generation: Generation): void {
     if (generation !== this.current || this.stopped || generation.instances.size + generation.loading > 0) {
       this.pump();
       return;
     }
-    const now = Date.now();
-    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
-    this.restarts.push(now);
-    if (this.restarts.length > MAX_RESTARTS) {
-      const message = `restarted ${MAX_RESTARTS} times in ${RESTART_WINDOW_MS / 1000} s; giving up (${this.statusMessage() ?? 'see its log'})`;
-      this.setStatus('Fatal', message);
-      this.services.log(`fatal   ${this.point} <Mechtron>: ${message}`);
-      this.current = undefined;
-      this.retire(generation);
-      for (const w of this.waiting.splice(0)) w.resolve({ status: 503, message: `\`${this.point}\` is not running: ${message}` });
-      return;
-    }
     void this.addInstance(generation).then((added) => {
       if (!added.ok) {
+        this.failedLoads++;
         this.services.particleLog(this.point, 'error', `restart failed: ${added.message}`);
+        if (this.failedLoads >= MAX_FAILED_LOADS) {
+          const message = `its guest failed to start ${MAX_FAILED_LOADS} times in a row: ${added.message}`;
+          this.setStatus('Fatal', message);
+          this.services.log(`fatal   ${this.point} <Mechtron>: ${message}`);
+          this.current = undefined;
+          this.retire(generation);
+          for (const w of this.waiting.splice(0)) w.resolve({ status: 503, message: `\`${this.point}\` is not running: ${message}` });
+          return;
+        }
         this.replenish(generation);
         return;
       }
+      this.failedLoads = 0;
       if (generation === this.current && this.statusOf() === 'Panic') {
         this.setStatus('Ready');
         this.services.log(`ready   ${this.point} <Mechtron> (restarted)`);

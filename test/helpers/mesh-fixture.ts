@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import asc from 'assemblyscript/asc';
+import { compileGuests } from '../fixtures/wasm/compile-guest.ts';
 import { Mesh } from '../../runtime/mesh/mesh.ts';
 import { openStore, type Store } from '../../runtime/store/store.ts';
 import type { Status, StoreEvent } from '../../runtime/store/types.ts';
@@ -91,21 +91,9 @@ export async function meshFixture(options: { workers?: number; log?: (line: stri
   return fixture;
 }
 
-/** Compiles AssemblyScript source text to wasm bytes (asc from npm, in process). */
-export async function compileGuest(source: string, name = 'guest.ts'): Promise<Uint8Array> {
-  let binary: Uint8Array | undefined;
-  const stderr: string[] = [];
-  const { error } = await asc.main([name, '-o', 'out.wasm', '--runtime', 'incremental', '-O2'], {
-    readFile: (file: string) => (file === name ? source : null),
-    writeFile: (file: string, contents: Uint8Array) => {
-      if (file === 'out.wasm') binary = contents;
-    },
-    listFiles: () => [],
-    stderr: { write: (s: string) => stderr.push(String(s)) },
-    stdout: { write: () => undefined },
-  } as never);
-  if (error || !binary) throw new Error(`asc failed: ${error?.message ?? ''}\n${stderr.join('')}`);
-  return binary;
+/** Compiles AssemblyScript source text to wasm bytes (asc from npm, in a plain node child: see compile-guest.ts). */
+export function compileGuest(source: string, name = 'guest'): Uint8Array {
+  return compileGuests([{ name, source, runtime: 'incremental', optimizeLevel: 2 }])[0]!;
 }
 
 /** Resolves when `check()` holds, polling; rejects after `ms`. */

@@ -1,6 +1,6 @@
 // @ts-nocheck: AssemblyScript, compiled by scripts/build-guests.mjs into bundle/wasm/hello.wasm.
 // The hello mechtron: a greeting over the mesh (`send localhost:hello Ext<Hello> "Scott"`) and over HTTP
-// (`GET /`, `GET /hello/scott`, `GET /hello?name=scott`).
+// (`GET /`, `GET /?name=scott`, `GET /hello/scott`).
 import { router, Request, Reply, log } from "guest";
 
 function greeting(name: string): string {
