@@ -20,7 +20,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { copyWave } from '../waves/copy-wave.ts';
-import { DEFAULT_TIMEOUT_MS, type Ping, type Pong, type Ripple, type Signal, type Substance } from '../waves/wave.ts';
+import { DEFAULT_TIMEOUT_MS, errorPongTo, type Addressed, type Ping, type Pong, type Ripple, type Signal, type Substance } from '../waves/wave.ts';
 import type { Bus, BusLogger, BusStats, PongReply, RippleListener, Unsubscribe, WaveHandler } from './bus.ts';
 
 export interface LocalBusOptions {
@@ -100,11 +100,8 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
     return sub.fn;
   }
 
-  function busPong(ping: { id: string; from: string; to: string }, status: number, message: string): Pong {
-    return {
-      kind: 'Pong', id: newId(), reflectionOf: ping.id, from: ping.to, to: ping.from, status, headers: {},
-      body: { kind: 'Err', status, message },
-    };
+  function busPong(ping: Addressed, status: number, message: string): Pong {
+    return errorPongTo(ping, status, message, { id: newId() });
   }
 
   /** Answers `p` unless already answered; reports whether this call answered it. */

@@ -29,7 +29,7 @@
 import { Buffer } from 'node:buffer';
 import type { Store } from '../store/store.ts';
 import type { StoreError } from '../store/types.ts';
-import type { Ping, Pong, Substance } from '../waves/wave.ts';
+import { EMPTY, pongTo, type Ping, type Pong, type Substance } from '../waves/wave.ts';
 import { contentTypeFor } from '../http/content-type.ts';
 import { resolveServedPath } from '../http/safe-path.ts';
 
@@ -121,16 +121,8 @@ export function driveFile(store: Store, ping: Ping, options: FileDriverOptions =
 type Reply = (status: number, message?: string, headers?: Record<string, string>, body?: Substance) => Pong;
 
 function replier(ping: Ping): Reply {
-  return (status, message, headers = {}, body) => ({
-    kind: 'Pong',
-    id: crypto.randomUUID(),
-    reflectionOf: ping.id,
-    from: ping.to,
-    to: ping.from,
-    status,
-    headers,
-    body: body ?? (message === undefined ? { kind: 'Empty' } : { kind: 'Err', status, message }),
-  });
+  return (status, message, headers = {}, body) =>
+    pongTo(ping, status, body ?? (message === undefined ? EMPTY : { kind: 'Err', status, message }), headers);
 }
 
 /** Splits `to` into its holder (a FileStore or Bundle that exists) and a safe path inside it. */

@@ -35,7 +35,7 @@ import { BLOB_HEADER, BLOB_PATH_HEADER, BLOB_SIZE_HEADER, driveFile, isPathPoint
 import { routePing, type PipelineContext } from '../pipeline/execute.ts';
 import { SchemaRegistry } from '../payload/schemas.ts';
 import type { Store } from '../store/store.ts';
-import { DEFAULT_TIMEOUT_MS, type Ping, type Pong } from '../waves/wave.ts';
+import { DEFAULT_TIMEOUT_MS, errorPongTo, type Ping, type Pong } from '../waves/wave.ts';
 import { httpToSubstance, respondWithBytes, substanceToHttp, type FileRange, type HttpResponse } from './serve-bytes.ts';
 
 export { BLOB_HEADER, BLOB_PATH_HEADER, BLOB_SIZE_HEADER };
@@ -108,16 +108,7 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
   /** Point stops naming a particle without a `:/path`: the mesh delivers them (to a mechtron's bind). */
   function deliverToParticle(point: string, ping: Ping): Pong | Promise<Pong> {
     if (options.deliver) return options.deliver({ ...ping, to: point });
-    const reply = (status: number, message: string): Pong => ({
-      kind: 'Pong',
-      id: crypto.randomUUID(),
-      reflectionOf: ping.id,
-      from: point,
-      to: ping.from,
-      status,
-      headers: {},
-      body: { kind: 'Err', status, message },
-    });
+    const reply = (status: number, message: string): Pong => errorPongTo({ ...ping, to: point }, status, message);
     const particle = store.get(point);
     if (!particle.ok) return reply(404, `no particle \`${point}\``);
     return reply(501, `\`${point}\` is ${particle.value.kind}: this ingress has no mesh to deliver to it`);
@@ -162,16 +153,8 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
       doc: router.doc,
       schemas,
       now: () => Date.now(),
-      deliverToCore: async (p) => ({
-        kind: 'Pong',
-        id: crypto.randomUUID(),
-        reflectionOf: p.id,
-        from: host,
-        to: p.from,
-        status: 501,
-        headers: {},
-        body: { kind: 'Err', status: 501, message: `the space \`${host}\` has no core: its bind's \`(( ))\` has nothing to run; route to a mechtron instead` },
-      }),
+      deliverToCore: async (p) =>
+        errorPongTo(p, 501, `the space \`${host}\` has no core: its bind's \`(( ))\` has nothing to run; route to a mechtron instead`, { from: host }),
       send: async (to, p) => (isPathPoint(to) ? serveFile(to, p, served) : deliverToParticle(to, p)),
     };
     const pong = await routePing(router.routes, ping, ctx);

@@ -20,7 +20,7 @@
 //   service by whoever sends that input a few times. Only loading can give up: MAX_FAILED_LOADS failed loads of a
 //   fresh instance in a row (its init traps, say) make the particle `Fatal` instead of looping forever.
 
-import type { Ping, Pong, Signal, Substance } from '../waves/wave.ts';
+import { errorPongTo, pongTo, type Ping, type Pong, type Signal } from '../waves/wave.ts';
 import type { LogLevel } from '../mesh/particle-logs.ts';
 import type { Status } from '../store/types.ts';
 import { loadMechtronSpec, type MechtronSpec } from './load-mechtron.ts';
@@ -322,15 +322,7 @@ export class MechtronRuntime {
 
 /** The Pong a pipeline gets back from `(( ))`. */
 export function pongOfOutcome(ping: Ping, self: string, outcome: GuestOutcome): Pong {
-  const base = { kind: 'Pong' as const, id: crypto.randomUUID(), reflectionOf: ping.id, from: self, to: ping.from };
-  if ('status' in outcome) {
-    const body: Substance = { kind: 'Err', status: outcome.status, message: outcome.message };
-    return { ...base, status: outcome.status, headers: {}, body };
-  }
-  if (!outcome.reply) {
-    const message = `the mechtron absorbed the ${ping.method} without replying`;
-    return { ...base, status: 500, headers: {}, body: { kind: 'Err', status: 500, message } };
-  }
-  return { ...base, status: outcome.reply.status, headers: outcome.reply.headers, body: outcome.reply.body };
+  if ('status' in outcome) return errorPongTo(ping, outcome.status, outcome.message, { from: self });
+  if (!outcome.reply) return errorPongTo(ping, 500, `the mechtron absorbed the ${ping.method} without replying`, { from: self });
+  return pongTo(ping, outcome.reply.status, outcome.reply.body, outcome.reply.headers, { from: self });
 }
-

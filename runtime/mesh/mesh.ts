@@ -28,7 +28,7 @@ import { SchemaRegistry } from '../payload/schemas.ts';
 import { routePing, type PipelineContext } from '../pipeline/execute.ts';
 import type { Store } from '../store/store.ts';
 import type { StoreEvent } from '../store/types.ts';
-import { DEFAULT_TIMEOUT_MS, type Ping, type Pong, type Signal, type Substance } from '../waves/wave.ts';
+import { DEFAULT_TIMEOUT_MS, errorPongTo, pongTo, type Ping, type Pong, type Signal, type Substance } from '../waves/wave.ts';
 import { BundleIrs } from './bundle-irs.ts';
 import { ParticleLogs, type LogLevel } from './particle-logs.ts';
 
@@ -236,17 +236,8 @@ export class Mesh {
   }
 
   private async guestCommand(ping: Ping): Promise<Pong> {
-    const reply = (status: number, body: Substance): Pong => ({
-      kind: 'Pong',
-      id: crypto.randomUUID(),
-      reflectionOf: ping.id,
-      from: ping.to,
-      to: ping.from,
-      status,
-      headers: {},
-      body,
-    });
-    const err = (status: number, message: string) => reply(status, { kind: 'Err', status, message });
+    const reply = (status: number, body: Substance): Pong => pongTo(ping, status, body);
+    const err = (status: number, message: string): Pong => errorPongTo(ping, status, message);
     if (ping.body.kind !== 'Text') return err(400, `a Cmd<RawCommand> body is the command as Text, not ${ping.body.kind}`);
     const text = ping.body.value.trim().replace(/;?$/, ';');
     const word = /^[a-z]+/.exec(text)?.[0];

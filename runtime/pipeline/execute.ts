@@ -18,7 +18,7 @@
 //   pipeline does later is dropped. Without one, the bus's Handling.timeoutMs applies (not this module's job).
 
 import type { IrCheck, IrRoute, IrStop } from '../../compiler/ir/types.ts';
-import type { Ping, Pong, Substance } from '../waves/wave.ts';
+import { pongTo, type Ping, type Pong, type Substance } from '../waves/wave.ts';
 import { checkPattern, patternText, type BodyLimits, DEFAULT_BODY_LIMITS } from '../payload/check-pattern.ts';
 import type { SchemaRegistry } from '../payload/schemas.ts';
 import { admit, deadlineMs, RateLimits } from './filters.ts';
@@ -221,16 +221,7 @@ function fromPong(pong: Pong): Current {
 }
 
 function pongOf(ping: Ping, ctx: PipelineContext, current: Current): Pong {
-  return {
-    kind: 'Pong',
-    id: newId(ctx),
-    reflectionOf: ping.id,
-    from: ctx.self,
-    to: ping.from,
-    status: current.status,
-    headers: current.headers,
-    body: current.body,
-  };
+  return pongTo(ping, current.status, current.body, current.headers, { from: ctx.self, id: newId(ctx) });
 }
 
 function errorPong(ping: Ping, ctx: PipelineContext, status: number, message: string, headers: Readonly<Record<string, string>> = {}): Pong {

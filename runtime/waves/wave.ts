@@ -71,3 +71,29 @@ export interface Ripple extends WaveBase {
 export type Wave = Ping | Pong | Signal | Ripple;
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** The parts of a Ping that a reply to it needs. */
+export interface Addressed {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * The Pong answering `ping`: from the point it was sent to (or `from`), back to its sender. Every module that
+ * answers a wave itself (the bus, the pipeline, the file driver, the mesh, the ingress) builds its Pongs here.
+ */
+export function pongTo(
+  ping: Addressed,
+  status: number,
+  body: Substance = EMPTY,
+  headers: Readonly<Record<string, string>> = {},
+  options: { readonly from?: string; readonly id?: string } = {},
+): Pong {
+  return { kind: 'Pong', id: options.id ?? crypto.randomUUID(), reflectionOf: ping.id, from: options.from ?? ping.to, to: ping.from, status, headers, body };
+}
+
+/** A Pong with an `Err` body: `status` and a message saying what went wrong. */
+export function errorPongTo(ping: Addressed, status: number, message: string, options: { readonly from?: string; readonly id?: string; readonly headers?: Readonly<Record<string, string>> } = {}): Pong {
+  return pongTo(ping, status, { kind: 'Err', status, message }, options.headers ?? {}, options);
+}
