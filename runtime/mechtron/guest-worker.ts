@@ -61,8 +61,12 @@ const deferred: GuestFrame[] = [];
 /** Pongs for guests' calls, by call id, until the waiting frame takes them (nested waits may see them first). */
 const pongs = new Map<number, string>();
 
+/** Replies go out at least this often within a long batch, so the main thread works while this one does. */
+const FLUSH_EVERY = 16;
+
 function post(message: FromWorker): void {
   outbox.push(message);
+  if (outbox.length >= FLUSH_EVERY) flush();
 }
 
 function flush(): void {

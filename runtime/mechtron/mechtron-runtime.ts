@@ -32,7 +32,7 @@ import type { Store } from '../store/store.ts';
 
 /** Frames larger than this either way are a guest fault. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
-const PIPELINE_DEPTH = 32;
+const PIPELINE_DEPTH = 64;
 /** Loads of a fresh instance that may fail in a row before the particle is Fatal. */
 const MAX_FAILED_LOADS = 3;
 
