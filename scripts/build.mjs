@@ -22,7 +22,7 @@ await build({
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __starcRequire } from 'node:module'; const require = __starcRequire(import.meta.url);" },
   // Ink imports react-devtools-core only in development mode; the bundle never needs it.
   alias: { 'react-devtools-core': './scripts/stubs/empty-module.mjs' },
-  // ajv is required lazily (only for bundles with JSON Schemas); from node_modules, not the bundle.
+  // ajv is required lazily (only for JSON Schemas whose compile the check cannot judge alone: $ref, $id, ...); from node_modules, not the bundle.
   external: ['ajv', 'ajv/*', 'better-sqlite3'],
   logLevel: 'warning',
 });

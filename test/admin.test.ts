@@ -3,7 +3,6 @@
 // clear 4xx. The target is a real store driven by `executeScript` (what a host's `execute` does).
 
 import { mkdtempSync, rmSync, statSync, existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -15,6 +14,7 @@ import { startAdminEndpoint, type AdminEndpoint } from '../runtime/admin/server.
 import { adminClient, readAdminFile, type AdminClient } from '../runtime/admin/client.ts';
 import { startHost } from '../runtime/host.ts';
 import type { AdminTarget, LogEntry } from '../runtime/admin/protocol.ts';
+import { httpRequest } from './helpers/http-request.ts';
 
 interface Fixture {
   readonly dir: string;
@@ -77,25 +77,6 @@ test.after.each(async () => {
   }
 });
 
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
-function raw(url: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
 function waitFor<T>(items: T[], count: number, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
   return new Promise((resolve, reject) => {
@@ -127,10 +108,10 @@ test('admin.json holds url, token and pid with mode 0600, and is removed on clos
 test('a missing or wrong token is a 401 that says how to authenticate; nothing runs', async () => {
   const f = await start();
   for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${'0'.repeat(64)}` }, { authorization: f.token }, { authorization: `Bearer ${f.token}x` }]) {
-    const reply = await raw(f.endpoint.url, '/v1/commands', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'create a<Space>;' });
+    const reply = await httpRequest(f.endpoint.url, '/v1/commands', { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'create a<Space>;' });
     assert.is(reply.status, 401);
-    assert.match(reply.body, /"code":"unauthorized"/);
-    assert.match(reply.body, /admin\.json/);
+    assert.match(reply.text, /"code":"unauthorized"/);
+    assert.match(reply.text, /admin\.json/);
   }
   assert.not.ok(f.store.get('a').ok, 'nothing ran');
   const wrong = await adminClient(f.endpoint.url, 'nope').execute('select *;');
@@ -154,16 +135,16 @@ test('bad requests: 400 for a broken body, 404 unknown route, 405 wrong method, 
     ['/v2/nothing', {}, 404, /no admin route `\/v2\/nothing`/],
   ];
   for (const [path, options, status, message] of cases) {
-    const reply = await raw(f.endpoint.url, path, { ...options, headers: { ...auth, ...options.headers } });
-    assert.is(reply.status, status, `${path}: ${reply.body}`);
-    assert.match(reply.body, message);
-    assert.ok(JSON.parse(reply.body).error.code, 'an error code');
+    const reply = await httpRequest(f.endpoint.url, path, { ...options, headers: { ...auth, ...options.headers } });
+    assert.is(reply.status, status, `${path}: ${reply.text}`);
+    assert.match(reply.text, message);
+    assert.ok(JSON.parse(reply.text).error.code, 'an error code');
   }
-  const invalid = await raw(f.endpoint.url, '/v1/commands', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: Buffer.from([0x63, 0xff, 0xfe]) });
+  const invalid = await httpRequest(f.endpoint.url, '/v1/commands', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: Buffer.from([0x63, 0xff, 0xfe]) });
   assert.is(invalid.status, 400);
-  assert.match(invalid.body, /not UTF-8/);
-  const huge = await raw(f.endpoint.url, '/v1/commands', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'x'.repeat(5 * 1024 * 1024) }).catch(
-    (e: Error) => ({ status: -1, headers: {}, body: e.message }),
+  assert.match(invalid.text, /not UTF-8/);
+  const huge = await httpRequest(f.endpoint.url, '/v1/commands', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'x'.repeat(5 * 1024 * 1024) }).catch(
+    (e: Error) => ({ status: -1, text: e.message }),
   );
   // The server answers 413 and closes; a client still writing may instead see the socket reset.
   assert.ok(huge.status === 413 || huge.status === -1, `${huge.status}`);

@@ -2,41 +2,38 @@
 // store: Cmd<Read>/Cmd<Update> as .scratch/MESH-PROTOCOL.md says, Http<Get> identities for Files, File<Dir>s
 // and artifacts, Http<Put> uploads (201/200), traversal 400s, and the statuses of every refusal.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { executeScript } from '../runtime/commands/execute.ts';
 import { BLOB_HEADER, BLOB_PATH_HEADER, BLOB_SIZE_HEADER, driveFile } from '../runtime/files/file-driver.ts';
 import { fileSend } from '../runtime/files/file-send.ts';
 import { hashOf } from '../runtime/store/blobs.ts';
-import { openStore, type Store } from '../runtime/store/store.ts';
+import type { Store } from '../runtime/store/store.ts';
 import type { Ping, Pong, Substance } from '../runtime/waves/wave.ts';
+import { createParticles, openTempStore, removeTempStores, tempDataDir, value } from './helpers/temp-store.ts';
 
 const UTF8 = new TextEncoder();
 let dir = '';
 let store: Store;
 
 test.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), 'starc-driver-'));
-  const opened = openStore(dir, { durability: 'normal' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  store = opened.value;
-  const must = (r: { ok: boolean; error?: { message: string } }): void => {
-    if (!r.ok) throw new Error(r.error!.message);
-  };
-  must(store.create('localhost', 'Space'));
-  must(store.create('localhost:files', 'FileStore'));
-  must(store.create('localhost:files:/notes', 'File<Dir>'));
-  must(store.create('localhost:files:/notes/index.html', 'File'));
-  must(store.create('localhost:files:/a.txt', 'File'));
-  must(store.create('localhost:app', 'App'));
-  must(store.writeFile('localhost:files:/notes/index.html', UTF8.encode('<h1>Notes</h1>')));
-  must(store.writeFile('localhost:files:/a.txt', UTF8.encode('hello')));
-  must(store.create('repo', 'Repo'));
-  must(store.create('repo:site', 'BundleSeries'));
-  must(
+  dir = tempDataDir('starc-driver-');
+  store = openTempStore(dir);
+  createParticles(store, [
+    ['localhost', 'Space'],
+    ['localhost:files', 'FileStore'],
+    ['localhost:files:/notes', 'File<Dir>'],
+    ['localhost:files:/notes/index.html', 'File'],
+    ['localhost:files:/a.txt', 'File'],
+    ['localhost:app', 'App'],
+  ]);
+  value(store.writeFile('localhost:files:/notes/index.html', UTF8.encode('<h1>Notes</h1>')));
+  value(store.writeFile('localhost:files:/a.txt', UTF8.encode('hello')));
+  createParticles(store, [
+    ['repo', 'Repo'],
+    ['repo:site', 'BundleSeries'],
+  ]);
+  value(
     store.publishBundle(
       'repo:site:1.0.0',
       new Map([
@@ -47,10 +44,7 @@ test.before.each(() => {
   );
 });
 
-test.after.each(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+test.after.each(removeTempStores);
 
 function ping(to: string, method: string, body: Substance = { kind: 'Empty' }): Ping {
   return { kind: 'Ping', id: 'p1', from: 'localhost:app', to, method, uri: '/', headers: {}, body, handling: { timeoutMs: 1000, retries: 0 } };

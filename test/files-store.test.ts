@@ -3,65 +3,37 @@
 // garbage collection of unnamed blobs, the 1 → 2 schema migration of an existing data dir, and R5 for writes.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EMPTY_HASH, hashOf } from '../runtime/store/blobs.ts';
 import { SCHEMA_VERSION } from '../runtime/store/schema.ts';
-import { openStore, type Store } from '../runtime/store/store.ts';
-import type { Result, StoreEvent } from '../runtime/store/types.ts';
+import type { Store } from '../runtime/store/store.ts';
+import type { StoreEvent } from '../runtime/store/types.ts';
 import { ROOT as REPO_ROOT } from './helpers/project.ts';
+import { createParticles, expectError, openTempStore, removeTempStores, tempDataDir, value } from './helpers/temp-store.ts';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
 const UTF8 = new TextEncoder();
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'starc-files-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function open(dir = tempDir()): Store {
-  const opened = openStore(dir, { durability: 'normal' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  stores.push(opened.value);
-  return opened.value;
-}
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-function expectError(r: Result<unknown>, code: string, message?: RegExp): void {
-  if (r.ok) return assert.unreachable(`expected error ${code}, got ok`);
-  assert.is(r.error.code, code, r.error.message);
-  if (message) assert.match(r.error.message, message);
-}
-
 /** localhost with a FileStore `files` holding `notes/` (Dir) and `a.txt`, and a published bundle. */
 function sample(dir?: string): Store {
-  const s = open(dir);
-  value(s.create('localhost', 'Space'));
-  value(s.create('localhost:files', 'FileStore'));
-  value(s.create('localhost:files:/notes', 'File<Dir>'));
-  value(s.create('localhost:files:/a.txt', 'File'));
-  value(s.create('repo', 'Repo'));
-  value(s.create('repo:site', 'BundleSeries'));
+  const s = openTempStore(dir);
+  createParticles(s, [
+    ['localhost', 'Space'],
+    ['localhost:files', 'FileStore'],
+    ['localhost:files:/notes', 'File<Dir>'],
+    ['localhost:files:/a.txt', 'File'],
+    ['repo', 'Repo'],
+    ['repo:site', 'BundleSeries'],
+  ]);
   value(s.publishBundle('repo:site:1.0.0', new Map([['html/index.html', UTF8.encode('<p>hi</p>')]])));
   return s;
 }
 
 const text = (s: Store, hash: string): string => new TextDecoder().decode(value(s.getBlob(hash)));
 
-test.after.each(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+test.after.each(removeTempStores);
 
 test('a File never written is empty; writeFile replaces its content whole', () => {
   const s = sample();
@@ -146,7 +118,7 @@ test('create! makes a new, empty File; delete drops the content and keeps the bl
 });
 
 test('migration 1 → 2: a data dir made before file contents opens, keeps its data and takes contents', () => {
-  const dir = tempDir();
+  const dir = tempDataDir();
   // Version 1 exactly as the first schema made it.
   const db = new Database(join(dir, 'registry.sqlite'));
   db.pragma('journal_mode = WAL');
@@ -168,12 +140,12 @@ test('migration 1 → 2: a data dir made before file contents opens, keeps its d
   `);
   db.close();
 
-  const s = open(dir);
+  const s = openTempStore(dir);
   assert.is(value(s.get('localhost:files:/a.txt')).kind, 'File');
   assert.equal(value(s.fileContent('localhost:files:/a.txt')), { point: 'localhost:files:/a.txt', hash: EMPTY_HASH, size: 0, updated: 3 });
   value(s.writeFile('localhost:files:/a.txt', UTF8.encode('after the migration')));
   s.close();
-  const again = open(dir);
+  const again = openTempStore(dir);
   assert.is(text(again, value(again.fileContent('localhost:files:/a.txt')).hash), 'after the migration');
   const check = new Database(join(dir, 'registry.sqlite'), { readonly: true });
   assert.is(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
@@ -197,7 +169,7 @@ for (let i = 0; ; i++) {
 `;
 
 test('R5 for files: every acknowledged write survives kill -9 with its bytes', async () => {
-  const dir = tempDir();
+  const dir = tempDataDir();
   const acked = await new Promise<string[]>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WRITER, dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -215,7 +187,7 @@ test('R5 for files: every acknowledged write survives kill -9 with its bytes', a
     const [file, n] = line.split(' ');
     last.set(file!, Number(n));
   }
-  const s = open(dir);
+  const s = openTempStore(dir);
   for (const [file, n] of last) {
     const content = value(s.fileContent(`w:files:/${file}.txt`));
     const bytes = readFileSync(value(s.blobPath(content.hash)));

@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkGuestAbi } from '../compiler/bundle/wasm-abi.ts';
+import { readBuffer, writeBuffer, type GuestExports, type GuestMemory } from '../runtime/mechtron/guest-abi.ts';
+import { MAX_FRAME_BYTES } from '../runtime/mechtron/mechtron-runtime.ts';
 import { capMemory } from '../runtime/wasm/cap-memory.ts';
 import { meterModule } from '../runtime/wasm/meter.ts';
 import { ROOT } from './helpers/project.ts';
@@ -18,28 +20,18 @@ import { ROOT } from './helpers/project.ts';
 const BUILD = join(ROOT, 'test/fixtures/guests/build');
 const HOST_IMPORTS = ['mechtron_frame_to_host', 'mechtron_host_log', 'mechtron_host_panic', 'mechtron_uuid', 'mechtron_timestamp'];
 
-interface GuestExports {
-  memory: WebAssembly.Memory;
-  mechtron_guest_alloc_buffer(len: number): number;
-  mechtron_guest_get_buffer_ptr(id: number): number;
-  mechtron_guest_get_buffer_len(id: number): number;
-  mechtron_guest_dealloc_buffer(id: number): void;
-  mechtron_guest_init(version: number, details: number): number;
-  mechtron_frame_to_guest(frame: number): number;
-}
-
 type Frame = Record<string, unknown>;
 
-/** A guest instance with a recording host around it: logs, panics and the frames the guest sent. */
-class Guest {
+/** A guest instance with a recording host around it: logs, panics and the frames the guest sent. Buffers go in
+ *  and out through the host's own writeBuffer/readBuffer (runtime/mechtron/guest-abi.ts), checks included. */
+class Guest implements GuestMemory {
+  readonly maxFrameBytes = MAX_FRAME_BYTES;
   readonly logs: { level: number; text: string }[] = [];
   readonly panics: string[] = [];
   readonly sent: Frame[] = [];
   /** What the host answers to a Ping the guest sends (default: 200 echoing the body; null: no buffer). */
   answer: (frame: Frame) => Frame | null = (f) => ({ kind: 'Pong', status: 200, headers: {}, body: f['body'] });
-  private exports!: GuestExports;
-  private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
+  exports!: GuestExports;
 
   constructor(readonly module: WebAssembly.Module) {}
 
@@ -81,26 +73,13 @@ class Guest {
     return this.exports;
   }
 
-  /** Writes bytes into a new guest buffer, as the host does. */
-  writeBytes(bytes: Uint8Array): number {
-    const e = this.exports;
-    const id = e.mechtron_guest_alloc_buffer(bytes.length);
-    new Uint8Array(e.memory.buffer, e.mechtron_guest_get_buffer_ptr(id), bytes.length).set(bytes);
-    return id;
-  }
-
   write(text: string): number {
-    return this.writeBytes(this.encoder.encode(text));
+    return writeBuffer(this, text);
   }
 
   /** Reads a guest buffer and frees it (the reader frees). */
   take(id: number): string {
-    const e = this.exports;
-    const ptr = e.mechtron_guest_get_buffer_ptr(id);
-    const len = e.mechtron_guest_get_buffer_len(id);
-    const text = this.decoder.decode(new Uint8Array(e.memory.buffer, ptr, len));
-    e.mechtron_guest_dealloc_buffer(id);
-    return text;
+    return readBuffer(this, id, 'buffer');
   }
 
   /** Delivers a frame; the reply buffer's text (freed), or 0 when absorbed. */

@@ -48,6 +48,32 @@ test('after every edit, the incremental diagnostics equal a whole check', () => 
   }
 });
 
+test('edits inside the pipelines and selectors of shadowed routes keep top-level W0103 exact', () => {
+  // A pipeline edit reuses the W0103 list (shifted); a selector edit recomputes it: both must match a whole check.
+  let text = largeBind(3000);
+  const ws = new Workspace(memoryFileSystem({}));
+  let doc = ws.open('/b/bind/a.bind', '/b/bind/a.bind', 1, text);
+  assert.ok(incrementalDiagnostics(doc, undefined)!.some((d) => d.code === 'W0103'));
+  const stops = [...text.matchAll(/ => &;/g)].map((m) => m.index!);
+  const selectors = [...text.matchAll(/\n {2}Route<Http/g)].map((m) => m.index! + 3);
+  for (let round = 0; round < 30; round++) {
+    const inPipeline = round % 2 === 0;
+    const pool = inPipeline ? stops : selectors;
+    // The pools are offsets in the first text: search from there for the current text's occurrence.
+    const base = pool[(round * 7919) % pool.length]!;
+    const at = inPipeline ? doc.text.indexOf(' => &;', Math.min(base, doc.text.length - 10)) : doc.text.indexOf('Route<Http', Math.min(base, doc.text.length - 10));
+    if (at < 0) continue;
+    const edit = inPipeline
+      ? { span: { start: at, end: at + 6 }, newText: round % 4 === 0 ? ' -> (( ))\n    => &;' : ' => !404;' }
+      : { span: { start: at + 6, end: at + 10 }, newText: round % 4 === 1 ? 'Http<*>' : 'Http' };
+    doc = ws.change(doc.key, round + 2, [edit])!;
+    text = doc.text;
+    const incremental = incrementalDiagnostics(doc, undefined);
+    assert.ok(incremental);
+    assert.equal(incremental, sortByPosition(checkFile('/b/bind/a.bind', text, undefined)), `round ${round}`);
+  }
+});
+
 test('completion from the restart point offers what it offers from the start', () => {
   const text = largeBind(7);
   const ws = new Workspace(memoryFileSystem({}));

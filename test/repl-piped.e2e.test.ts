@@ -3,30 +3,24 @@
 // drives a running host (token from the data dir's admin.json) and refuses a missing or wrong token.
 
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startHost, type RunningHost } from '../runtime/host.ts';
-import { requireBuiltBinary, ROOT, STARC_BIN } from './helpers/project.ts';
+import { copySample, removeProjects, requireBuiltBinary, STARC_BIN, type SampleCopy } from './helpers/project.ts';
 
-let work = '';
+let site: SampleCopy;
 
 test.before(() => {
   requireBuiltBinary();
-  work = mkdtempSync(join(tmpdir(), 'starc-repl-piped-'));
-  cpSync(join(ROOT, 'samples', 'site'), join(work, 'site'), { recursive: true });
+  site = copySample('site', 'starc-repl-piped-');
 });
 
-test.after(() => {
-  rmSync(work, { recursive: true, force: true });
-});
+test.after(removeProjects);
 
 /** Runs the binary with `input` on stdin; asynchronous, so an in-process host can answer it meanwhile. */
 function repl(args: readonly string[], input: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [STARC_BIN, 'repl', ...args], { cwd: work, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawn(process.execPath, [STARC_BIN, 'repl', ...args], { cwd: site.work, env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -67,12 +61,11 @@ test('a failing command is red-free text with its code; live views need a termin
 });
 
 test('--connect drives a running host through its admin endpoint; the token comes from --data', async () => {
-  const dataDir = join(work, 'data');
-  const started = await startHost({ appDir: join(work, 'site'), dataDir, port: 0, pid: process.pid, workers: 1, log: () => undefined });
+  const started = await startHost({ appDir: site.appDir, dataDir: site.dataDir, port: 0, pid: process.pid, workers: 1, log: () => undefined });
   if (!started.ok) throw new Error(JSON.stringify(started.failure));
   const host: RunningHost = started.host;
   try {
-    const r = await repl(['--connect', host.admin.url, '--data', dataDir], 'select localhost;\ncreate localhost:remote<Base>;\n');
+    const r = await repl(['--connect', host.admin.url, '--data', site.dataDir], 'select localhost;\ncreate localhost:remote<Base>;\n');
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /localhost {2}Space {2}Ready/);
     assert.match(r.stdout, /created localhost:remote <Base>/);

@@ -5,13 +5,11 @@
 // sessions, and `:q`.
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { adminClient, readAdminFile } from '../runtime/admin/client.ts';
-import { requireBuiltBinary, ROOT, STARC_BIN } from './helpers/project.ts';
+import { copySample, removeProjects, requireBuiltBinary, STARC_BIN, type SampleCopy } from './helpers/project.ts';
 
 const DEADLINE_MS = 30_000;
 
@@ -66,14 +64,13 @@ class Terminal {
   }
 }
 
-let work = '';
+let site: SampleCopy;
 let terminal: Terminal | undefined;
 
 test.before(() => {
   requireBuiltBinary();
   execFileSync('tmux', ['-V']);
-  work = mkdtempSync(join(tmpdir(), 'starc-repl-tmux-'));
-  cpSync(join(ROOT, 'samples', 'site'), join(work, 'site'), { recursive: true });
+  site = copySample('site', 'starc-repl-tmux-');
 });
 
 test.after.each(() => {
@@ -81,15 +78,13 @@ test.after.each(() => {
   terminal = undefined;
 });
 
-test.after(() => {
-  rmSync(work, { recursive: true, force: true });
-});
+test.after(removeProjects);
 
 function startRepl(): Terminal {
   const t = new Terminal();
   terminal = t;
-  t.start(`${JSON.stringify(process.execPath)} ${JSON.stringify(STARC_BIN)} repl site --port 0 --data data`, work, {
-    HOME: work,
+  t.start(`${JSON.stringify(process.execPath)} ${JSON.stringify(STARC_BIN)} repl site --port 0 --data data`, site.work, {
+    HOME: site.work,
     TERM: 'xterm-256color',
   });
   return t;
@@ -145,7 +140,7 @@ test('the REPL in tmux: tables, diagnostics that keep the input, Tab, multi-line
   await t.keys('Enter');
   await t.waitFor(/watching localhost:app\s+Esc stops/, 'the watch view');
   await t.waitFor(/title\s+World/, 'the watched properties');
-  const admin = readAdminFile(join(work, 'data'));
+  const admin = readAdminFile(site.dataDir);
   assert.ok(admin.ok);
   if (admin.ok) {
     const set = await adminClient(admin.value.url, admin.value.token).execute('set localhost:app{ +title=Live };');

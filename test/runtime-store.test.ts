@@ -2,8 +2,7 @@
 // select patterns, watch events, blobs, bundles, and R5 (acknowledged writes survive `kill -9`).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
@@ -12,39 +11,11 @@ import { SCHEMA_VERSION } from '../runtime/store/schema.ts';
 import { openStore, type Store } from '../runtime/store/store.ts';
 import type { Result, StoreEvent } from '../runtime/store/types.ts';
 import { ROOT as REPO_ROOT } from './helpers/project.ts';
-
-const dirs: string[] = [];
-const stores: Store[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'starc-store-'));
-  dirs.push(dir);
-  return dir;
-}
-
-/** A fresh store; `normal` durability keeps the unit tests fast (R5 below tests both settings). */
-function freshStore(dir = tempDir()): Store {
-  const opened = openStore(dir, { durability: 'normal' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  stores.push(opened.value);
-  return opened.value;
-}
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-function expectError(r: Result<unknown>, code: string, message?: string | RegExp): void {
-  if (r.ok) return assert.unreachable(`expected error ${code}, got ok`);
-  assert.is(r.error.code, code, r.error.message);
-  if (typeof message === 'string') assert.is(r.error.message, message);
-  else if (message) assert.match(r.error.message, message);
-}
+import { expectError, openTempStore, removeTempStores, tempDataDir, value } from './helpers/temp-store.ts';
 
 /** localhost (Space) with an App, a Mechtron in it, a FileStore with a dir and a file; repo with a series. */
 function sampleStore(): Store {
-  const s = freshStore();
+  const s = openTempStore();
   value(s.create('localhost', 'Space'));
   value(s.create('localhost:app', 'App'));
   value(s.create('localhost:app:hello', 'Mechtron', [{ op: 'set', key: 'config', value: 'repo:hello:1.0.0:/config/hello.mechtron' }]));
@@ -59,10 +30,7 @@ function sampleStore(): Store {
 
 const points = (r: Result<readonly { point: string }[]>): string[] => value(r).map((p) => p.point);
 
-test.after.each(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+test.after.each(removeTempStores);
 
 // ---------------------------------------------------------------- create and parent rules
 
@@ -80,7 +48,7 @@ test('create and get: a particle has its kind, parent, status, owner and propert
 });
 
 test('create: the parent must exist; a single segment sits under ROOT', () => {
-  const s = freshStore();
+  const s = openTempStore();
   expectError(s.create('localhost:app', 'App'), 'parent-missing', 'cannot create `localhost:app`: its parent `localhost` does not exist');
   value(s.create('localhost', 'Space'));
   value(s.create('localhost:app', 'App'));
@@ -306,8 +274,8 @@ test('batch: one transaction; events wait for the commit', () => {
 // ---------------------------------------------------------------- blobs and bundles
 
 test('blobs: stored by SHA-256, written once, read back; bad hashes refused', () => {
-  const dir = tempDir();
-  const s = freshStore(dir);
+  const dir = tempDataDir();
+  const s = openTempStore(dir);
   const bytes = new TextEncoder().encode('hello');
   const hash = s.putBlob(bytes);
   assert.is(hash, '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
@@ -365,11 +333,11 @@ test('publishBundle: a Bundle under its series, one Artifact per file, files as 
 // ---------------------------------------------------------------- persistence and R5
 
 test('a store reopens with its data; the schema version is recorded', () => {
-  const dir = tempDir();
-  const s = freshStore(dir);
+  const dir = tempDataDir();
+  const s = openTempStore(dir);
   value(s.create('localhost', 'Space', [{ op: 'lock', key: 'router', value: 'r' }]));
   s.close();
-  const again = freshStore(dir);
+  const again = openTempStore(dir);
   assert.equal(value(again.get('localhost')).properties, { router: { value: 'r', locked: true } });
   again.close();
   const db = new Database(join(dir, 'registry.sqlite'));
@@ -412,14 +380,14 @@ function killWriterMidStream(dir: string, durability: 'full' | 'normal', atLeast
 
 for (const durability of ['full', 'normal'] as const) {
   test(`R5 (${durability}): every acknowledged create survives kill -9; the store opens clean`, async () => {
-    const dir = tempDir();
+    const dir = tempDataDir();
     const acknowledged = await killWriterMidStream(dir, durability, 300);
     assert.ok(acknowledged.length >= 300, `acknowledged ${acknowledged.length}`);
     if (process.env['STORE_R5_VERBOSE']) console.log(`R5 ${durability}: ${acknowledged.length} acknowledged`);
     const db = new Database(join(dir, 'registry.sqlite'));
     assert.is(db.pragma('integrity_check', { simple: true }), 'ok');
     db.close();
-    const s = freshStore(dir);
+    const s = openTempStore(dir);
     const present = new Set(points(s.select('r5:*')));
     const missing = acknowledged.filter((p) => !present.has(p));
     assert.equal(missing, [], `${missing.length} of ${acknowledged.length} acknowledged creates lost`);

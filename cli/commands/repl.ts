@@ -11,16 +11,12 @@
 //   the history for the session only.
 
 import { resolve } from 'node:path';
-import { statSync } from 'node:fs';
-import { countDiagnostics, renderReports, sortByPosition } from '../../compiler/diagnostics/render.ts';
-import { SETTINGS_FILE } from '../../compiler/settings/settings.ts';
 import { readAdminFile } from '../../runtime/admin/client.ts';
 import { checkChoice, parseArgs, reportUsage, type FlagSpec } from '../args.ts';
 import { autoColor, type CliIo } from '../io.ts';
 import { History } from '../repl/history.ts';
 import type { ReplSession } from '../repl/session.ts';
-import { effectiveRunSettings, readSettingsFile } from './run.ts';
-import pkg from '../../package.json' with { type: 'json' };
+import { checkPortFlags, effectiveRunSettings, openAppDir, portOf, reportError, reportStartFailure } from '../run-settings.ts';
 
 const REPL_FLAGS: readonly FlagSpec[] = [
   { name: 'connect', kind: 'value' },
@@ -45,10 +41,8 @@ export async function runRepl(args: readonly string[], io: CliIo): Promise<numbe
   const interactive = process.stdin.isTTY === true && io.stdout.isTTY;
   const color = colorFlag === 'always' ? true : colorFlag === 'never' ? false : interactive && autoColor(io.stdout, io.env);
   if (positionals.length > 1) return reportUsage(io, { message: '`starc repl` takes at most one app dir', help: 'start one app at a time' });
-  for (const name of ['port', 'admin-port']) {
-    const value = text(name);
-    if (value !== undefined && portOf(value) === undefined) return reportUsage(io, { message: `\`--${name} ${value}\` is not a port`, help: 'give a number from 0 to 65535 (0: any free port)' });
-  }
+  const badPort = checkPortFlags(flags);
+  if (badPort) return reportUsage(io, badPort);
   const dataDir = text('data') !== undefined ? resolve(io.cwd, text('data')!) : undefined;
 
   let session: ReplSession;
@@ -62,7 +56,7 @@ export async function runRepl(args: readonly string[], io: CliIo): Promise<numbe
     let token = text('token');
     if (token === undefined && dataDir !== undefined) {
       const file = readAdminFile(dataDir);
-      if (!file.ok) return fail(io, color, file.error.message);
+      if (!file.ok) return reportError(io, color, file.error.message);
       token = file.value.token;
     }
     token ??= io.env['STARC_ADMIN_TOKEN'] || undefined;
@@ -71,7 +65,7 @@ export async function runRepl(args: readonly string[], io: CliIo): Promise<numbe
     }
     const { connectRemoteSession } = await import('../repl/remote-session.ts');
     const connected = await connectRemoteSession({ url: connect, token, cwd: io.cwd, historyFile: dataDir === undefined ? undefined : `${dataDir}/repl-history` });
-    if (!connected.ok) return fail(io, color, connected.message);
+    if (!connected.ok) return reportError(io, color, connected.message);
     session = connected.session;
   } else {
     if (text('token') !== undefined) return reportUsage(io, { message: '`--token` goes with `--connect URL`' });
@@ -137,21 +131,10 @@ async function startEmbedded(
   let port = portFlag === undefined ? 8080 : portOf(portFlag)!;
   let requestTimeoutMs: number | undefined;
   if (appArg !== undefined) {
-    appDir = resolve(io.cwd, appArg);
-    let isDir = false;
-    try {
-      isDir = statSync(appDir).isDirectory();
-    } catch {
-      // reported below
-    }
-    if (!isDir) return reportUsage(io, { message: `\`${appArg}\` is not a folder`, help: 'an app dir holds install.script beside its bundle folder' });
-    const fromFile = readSettingsFile(appDir);
-    if ('diagnostics' in fromFile) {
-      const shown = [{ path: `${appArg.replace(/\/+$/, '')}/${SETTINGS_FILE}`, text: fromFile.text, diagnostics: sortByPosition(fromFile.diagnostics) }];
-      io.stderr.write(renderReports('human', shown, { color, counts: countDiagnostics(shown), toolVersion: pkg.version }));
-      return 1;
-    }
-    const settings = effectiveRunSettings({ port: portFlag, data: undefined }, fromFile.settings, io.cwd, appDir);
+    const app = openAppDir(appArg, io, color);
+    if (typeof app === 'number') return app;
+    appDir = app.appDir;
+    const settings = effectiveRunSettings({ port: portFlag, data: undefined }, app.settings, io.cwd, appDir);
     port = settings.port;
     requestTimeoutMs = settings.requestTimeoutMs;
   }
@@ -165,23 +148,5 @@ async function startEmbedded(
     cwd: io.cwd,
     pid: process.pid,
   });
-  if (started.ok) return started.session;
-  const { failure } = started;
-  const reports = failure.stage === 'install' ? failure.error?.reports : undefined;
-  if (reports && reports.length > 0 && appArg !== undefined) {
-    const shown = reports.map((r) => (r.path === 'install.script' ? { ...r, path: `${appArg.replace(/\/+$/, '')}/install.script` } : r));
-    io.stderr.write(renderReports('human', shown, { color, counts: countDiagnostics(shown), toolVersion: pkg.version }));
-  }
-  const where = failure.stage === 'install' && failure.command ? ` (in \`${failure.command}\`)` : '';
-  return fail(io, color, `${failure.stage === 'install' ? 'install.script failed' : 'cannot start'}: ${failure.message}${where}`);
-}
-
-function fail(io: CliIo, color: boolean, message: string): number {
-  io.stderr.write(`${color ? '\x1b[1;91merror\x1b[0m' : 'error'}: ${message}\n`);
-  return 1;
-}
-
-function portOf(text: string): number | undefined {
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  return port >= 0 && port <= 65535 ? port : undefined;
+  return started.ok ? started.session : reportStartFailure(started.failure, appArg, io, color);
 }

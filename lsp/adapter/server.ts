@@ -1,7 +1,8 @@
 // The LSP adapter: the one place that speaks vscode-languageserver. It keeps the workspace in step with the
 // editor (incremental sync, watched files), turns requests into service calls on offsets, and converts the
 // answers back. Diagnostics are pushed for a document and for the open documents that depend on a changed
-// file; computing them is queued per document (the newest version wins), so a burst of edits costs one check.
+// file; computing them is queued per document (the newest version wins), so a burst of edits costs one check,
+// and each is converted to LSP once while it stays where it was (published-diagnostics.ts).
 // A handler that throws is a bug in starc: it is logged to the client's output and answered with nothing,
 // never allowed to take the server down.
 
@@ -24,6 +25,7 @@ import { completionRestart } from '../analysis/incremental-check.ts';
 import type { OpenDocument, TextEdit } from '../workspace/document.ts';
 import { nodeFileSystem } from '../workspace/file-system.ts';
 import { Workspace } from '../workspace/workspace.ts';
+import { PublishedDiagnostics } from './published-diagnostics.ts';
 import { pathOfUri, toDocumentSymbol, toLspCompletion, toLspDiagnostic, toRange, toSpan, uriOfPath } from './convert.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -37,6 +39,8 @@ class StarlaneServer {
   /** Document key → the editor's URI for it. */
   private readonly uris = new Map<string, string>();
   private readonly pending = new Set<string>();
+  /** Per document key: its last published diagnostics, to convert only what changed. */
+  private readonly published = new Map<string, PublishedDiagnostics>();
   private flushScheduled = false;
   private watchFiles = false;
 
@@ -76,6 +80,7 @@ class StarlaneServer {
       const path = this.workspace.get(key)?.path;
       this.workspace.close(key);
       this.pending.delete(key);
+      this.published.delete(key);
       void c.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
       this.uris.delete(key);
       if (path) for (const dep of this.workspace.dependentsOf(path)) this.queue(dep.key);
@@ -198,7 +203,9 @@ class StarlaneServer {
         const doc = this.workspace.get(key);
         const uri = this.uris.get(key);
         if (!doc || !uri) return;
-        const diagnostics = diagnosticsOf(this.workspace, doc).map((d) => toLspDiagnostic(d, uri, doc.lineIndex));
+        let published = this.published.get(key);
+        if (!published) this.published.set(key, (published = new PublishedDiagnostics()));
+        const diagnostics = published.convert(diagnosticsOf(this.workspace, doc), uri, doc);
         void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
       });
     }

@@ -15,6 +15,18 @@ export interface TextEdit {
   readonly newText: string;
 }
 
+/**
+ * What one edit changed: `before` (the previous version's text) differs from this text only in
+ * `[start, oldEnd)` of `before`, which became `[start, newEnd)` here. Lets an analysis of `before` be updated
+ * without comparing the two texts.
+ */
+export interface ChangedRegion {
+  readonly before: string;
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
 export class OpenDocument {
   private lines: LineIndex | undefined;
 
@@ -26,6 +38,8 @@ export class OpenDocument {
     readonly kind: DocumentKind,
     readonly version: number,
     readonly text: string,
+    /** Set when this version is the previous one after exactly one edit. */
+    readonly changed?: ChangedRegion,
   ) {}
 
   get lineIndex(): LineIndex {
@@ -35,12 +49,14 @@ export class OpenDocument {
   /** This document after `edits`, applied one after the other (each span refers to the text before it). */
   edited(version: number, edits: readonly TextEdit[]): OpenDocument {
     let text = this.text;
+    let changed: ChangedRegion | undefined;
     for (const edit of edits) {
       const start = clamp(edit.span.start, text.length);
       const end = clamp(Math.max(edit.span.end, start), text.length);
+      changed = edits.length === 1 ? { before: text, start, oldEnd: end, newEnd: start + edit.newText.length } : undefined;
       text = text.slice(0, start) + edit.newText + text.slice(end);
     }
-    return new OpenDocument(this.key, this.path, this.kind, version, text);
+    return new OpenDocument(this.key, this.path, this.kind, version, text, changed);
   }
 
   withText(version: number, text: string): OpenDocument {

@@ -1,8 +1,8 @@
 // Test helpers for anything that needs files on disk or the built binary: temporary project folders
-// (removed after each test) and runs of `dist/starc.mjs` in a colour-neutral environment.
+// (removed after each test), copies of the sample apps, and runs of `dist/starc.mjs` in a colour-neutral environment.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,24 @@ export function project(files: Record<string, string | Uint8Array>, prefix = 'st
   return dir;
 }
 
-/** Delete every folder `project` made; register with `test.after.each(removeProjects)`. */
+export interface SampleCopy {
+  /** The fresh folder: a cwd for the run. */
+  readonly work: string;
+  /** `<work>/<name>`: the copy of samples/<name>. */
+  readonly appDir: string;
+  /** `<work>/data`: not made; a data dir for `starc run --data`. */
+  readonly dataDir: string;
+}
+
+/** A fresh folder holding a copy of the app dir samples/`name` (tests may change it); `removeProjects` deletes it. */
+export function copySample(name: string, prefix = 'starc-'): SampleCopy {
+  const work = project({}, prefix);
+  const appDir = join(work, name);
+  cpSync(join(ROOT, 'samples', name), appDir, { recursive: true });
+  return { work, appDir, dataDir: join(work, 'data') };
+}
+
+/** Delete every folder `project` (or `copySample`) made; register with `test.after.each(removeProjects)`. */
 export function removeProjects(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
