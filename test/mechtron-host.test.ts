@@ -31,7 +31,7 @@ test('a Mechtron goes Pending → Init → Ready and echoes through the default 
     const config = publishGuest(f, '1.0.0', v1);
     const seen = f.statuses('localhost:echo');
     await f.mechtron('localhost:echo', config);
-    assert.equal(seen, ['Pending', 'Init', 'Ready']);
+    assert.equal([...seen], ['Pending', 'Init', 'Ready']);
     const pong = await f.ping('localhost:echo', 'Ext<Echo>', { kind: 'Text', value: 'hello' });
     assert.is(pong.status, 200);
     assert.equal(pong.body, { kind: 'Text', value: 'hello' });
@@ -92,7 +92,8 @@ test('R3: a guest that loops is cut off within timeout + 100 ms, goes Panic, res
     assert.ok(took < 300 + 100 + 150, `answered after ${took} ms`); // the bound, plus slack for a loaded CI machine
     assert.ok(served > 5, `the bystander served ${served} requests meanwhile`);
     await eventually(() => f.status('localhost:looper').status === 'Ready', 5_000, 'the restart');
-    assert.equal(seen.slice(0, 2), ['Panic', 'Ready']);
+    assert.equal([...seen.slice(0, 2)], ['Panic', 'Ready']);
+    assert.match(seen.messages[0] ?? '', /computed past its timeout of 300 ms/, 'a watcher sees the reason with the Panic');
     assert.is((await f.ping('localhost:looper', 'Ext<Echo>', { kind: 'Text', value: 'back' })).status, 200);
     const logs = f.mesh.logs.recent('localhost:looper').map((e) => e.message);
     assert.ok(logs.some((l) => /panic: the guest computed past its timeout/.test(l)), logs.join('\n'));

@@ -20,8 +20,8 @@ export interface MeshFixture {
   mechtron(point: string, config: string, props?: Record<string, string>): Promise<void>;
   ping(to: string, method: string, body?: Substance, timeoutMs?: number): Promise<Pong>;
   status(point: string): { status: Status; message: string | undefined };
-  /** Every status event of `point` from now on. */
-  statuses(point: string): Status[];
+  /** Every status event of `point` from now on; `messages` holds each event's message, in step. */
+  statuses(point: string): Status[] & { messages: (string | undefined)[] };
   close(): Promise<void>;
 }
 
@@ -75,9 +75,12 @@ export async function meshFixture(options: { workers?: number; log?: (line: stri
       return { status: p.value.status, message: p.value.statusMessage };
     },
     statuses(point) {
-      const seen: Status[] = [];
+      const seen = Object.assign([] as Status[], { messages: [] as (string | undefined)[] });
       const watched = store.watch(point, (e: StoreEvent) => {
-        if (e.type === 'status') seen.push(e.status);
+        if (e.type === 'status') {
+          seen.push(e.status);
+          seen.messages.push(e.message);
+        }
       });
       if (!watched.ok) throw new Error(watched.error.message);
       return seen;
