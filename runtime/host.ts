@@ -86,7 +86,7 @@ export async function startHost(options: HostOptions): Promise<HostResult> {
   }
   await mesh.settled();
 
-  const server = createIngressServer({ store, log: options.log, requestTimeoutMs: options.requestTimeoutMs, deliver: (ping) => mesh.request(ping) });
+  const server = createIngressServer({ store, log: options.log, requestTimeoutMs: options.requestTimeoutMs, deliver: (ping) => mesh.request(ping), bundles: mesh.bundles, schemas: mesh.schemas });
   const listenHost = options.host ?? '127.0.0.1';
   const listening = await new Promise<string | undefined>((resolve) => {
     server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' ? `port ${options.port} is already in use` : e.message));

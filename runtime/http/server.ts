@@ -29,11 +29,11 @@
 import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import type { IrRoute, IrRouteDocument } from '../../compiler/ir/types.ts';
-import { buildStoredBundle } from '../commands/execute.ts';
+import type { IrRoute } from '../../compiler/ir/types.ts';
+import { BundleIrs } from '../mesh/bundle-irs.ts';
 import { BLOB_HEADER, BLOB_PATH_HEADER, BLOB_SIZE_HEADER, driveFile, isPathPoint } from '../files/file-driver.ts';
 import { routePing, type PipelineContext } from '../pipeline/execute.ts';
-import { SchemaRegistry } from '../payload/schemas.ts';
+import { SchemaRegistry, storeSchemas } from '../payload/schemas.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_TIMEOUT_MS, errorPongTo, type Ping, type Pong } from '../waves/wave.ts';
 import { httpToSubstance, respondWithBytes, substanceToHttp, type FileRange, type HttpResponse } from './serve-bytes.ts';
@@ -50,6 +50,9 @@ export interface IngressOptions {
   readonly maxBodyBytes?: number;
   /** How long a request's Ping waits for its Pong before a 408 (starc.yaml `timeouts.request`). */
   readonly requestTimeoutMs?: number | undefined;
+  /** The mesh's caches of bundle IR and compiled schemas (each ingress makes its own when absent). */
+  readonly bundles?: BundleIrs;
+  readonly schemas?: SchemaRegistry;
   /** Waves to particles without a `:/path` (mechtrons), through the mesh; without it they answer 501. */
   readonly deliver?: (ping: Ping) => Promise<Pong>;
 }
@@ -65,36 +68,13 @@ export function createIngressHandler(options: IngressOptions): (req: IncomingMes
   const { store, log } = options;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // Per bundle point: its route documents by path (a published bundle never changes).
-  const bundles = new Map<string, ReadonlyMap<string, IrRouteDocument> | { error: string }>();
-  const schemas = new SchemaRegistry((point) => {
-    const found = store.artifact(point);
-    if (!found.ok) throw new Error(found.error.message);
-    const bytes = store.getBlob(found.value.hash);
-    if (!bytes.ok) throw new Error(bytes.error.message);
-    return JSON.parse(new TextDecoder().decode(bytes.value)) as unknown;
-  });
+  const bundles = options.bundles ?? new BundleIrs(store, log);
+  const schemas = options.schemas ?? storeSchemas(store);
 
   function routerOf(space: string, property: string): RouterLookup {
-    const found = store.artifact(property);
-    if (!found.ok) return { ok: false, status: 500, message: `the router \`${property}\` of \`${space}\` is not a published artifact: ${found.error.message}` };
-    let docs = bundles.get(found.value.bundle);
-    if (!docs) {
-      const built = buildStoredBundle(store, found.value.bundle);
-      if (built.ok) {
-        const map = new Map<string, IrRouteDocument>();
-        for (const d of built.ir.documents) if (d.kind === 'router' || d.kind === 'bind') map.set(d.path, d);
-        docs = map;
-      } else {
-        docs = { error: built.error.message };
-        log(`error: ${built.error.message}`);
-      }
-      bundles.set(found.value.bundle, docs);
-    }
-    if ('error' in docs) return { ok: false, status: 500, message: `the bundle of \`${property}\` cannot be loaded: ${docs.error}` };
-    const doc = docs.get(found.value.path);
-    if (!doc) return { ok: false, status: 500, message: `\`${property}\` is not a router or bind document` };
-    return { ok: true, routes: doc.routes, bundle: found.value.bundle, doc: property };
+    const found = bundles.document(property, ['router', 'bind']);
+    if (!found.ok) return { ok: false, status: 500, message: `the router \`${property}\` of \`${space}\`: ${found.message}` };
+    return { ok: true, routes: found.document.routes, bundle: found.bundle, doc: property };
   }
 
   /** Stops naming a path point: the file driver, recording the blobs it names so their bytes may be served. */

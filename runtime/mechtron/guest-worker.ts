@@ -19,7 +19,6 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import { GuestFault, readAsString, readBuffer, writeBuffer, type GuestExports, type GuestMemory } from './guest-abi.ts';
 import { readOutgoingFrame, readReplyFrame } from './guest-frames.ts';
 import {
-  F64_DEADLINE,
   F64_STARTED,
   I32_RUNNING,
   I32_WAKE,
@@ -148,12 +147,11 @@ function runFrame(message: GuestFrame): void {
     post({ t: 'done', seq: message.seq, gone: true }); // it faulted on an earlier frame: the host sends this one again
     return;
   }
-  const saved = [Atomics.load(i32, I32_RUNNING), f64[F64_STARTED]!, f64[F64_DEADLINE]!] as const;
+  const saved = [Atomics.load(i32, I32_RUNNING), f64[F64_STARTED]!] as const;
   const now = Date.now();
-  // The times first, then the sequence number (an atomic store publishes them): the watchdog reads the
+  // The time first, then the sequence number (an atomic store publishes them): the watchdog reads the
   // number, the time, and the number again, and trusts the time only if the number did not change.
   f64[F64_STARTED] = now;
-  f64[F64_DEADLINE] = now + message.timeoutMs;
   Atomics.store(i32, I32_RUNNING, message.seq);
   instance.busy = true;
   instance.timeoutMs = message.timeoutMs;
@@ -175,7 +173,6 @@ function runFrame(message: GuestFrame): void {
     instance.busy = false;
     Atomics.store(i32, I32_RUNNING, 0);
     f64[F64_STARTED] = saved[1];
-    f64[F64_DEADLINE] = saved[2];
     Atomics.store(i32, I32_RUNNING, saved[0]);
   }
   if (fault) instances.delete(instance.id);

@@ -8,7 +8,6 @@
 //   i32[RUNNING]      the sequence number of the frame the guest is computing now (0: none; a worker blocked in a
 //                     `send` is not computing)
 //   f64[STARTED]      when that frame started, in ms since the epoch (the watchdog's clock)
-//   f64[DEADLINE]     when it must be cut off (metered guests check it themselves)
 
 import type { Substance } from '../waves/wave.ts';
 import type { LogLevel } from '../mesh/particle-logs.ts';
@@ -18,7 +17,6 @@ export const I32_WAKE = 0;
 export const I32_RUNNING = 1;
 /** Float64 indexes (the first 8 bytes hold the two i32 slots). */
 export const F64_STARTED = 1;
-export const F64_DEADLINE = 2;
 
 export interface GuestLoad {
   readonly t: 'load';

@@ -24,13 +24,13 @@ import { MechtronRuntime, pongOfOutcome, type MechtronServices } from '../mechtr
 import { ModuleCache } from '../mechtron/load-mechtron.ts';
 import { WorkerPool } from '../mechtron/worker-pool.ts';
 import type { OutgoingPing, OutgoingSignal } from '../mechtron/worker-protocol.ts';
-import { SchemaRegistry } from '../payload/schemas.ts';
+import { storeSchemas, type SchemaRegistry } from '../payload/schemas.ts';
 import { routePing, type PipelineContext } from '../pipeline/execute.ts';
 import type { Store } from '../store/store.ts';
 import type { StoreEvent } from '../store/types.ts';
 import { DEFAULT_TIMEOUT_MS, errorPongTo, pongTo, type Ping, type Pong, type Signal, type Substance } from '../waves/wave.ts';
 import { BundleIrs } from './bundle-irs.ts';
-import { ParticleLogs, type LogLevel } from './particle-logs.ts';
+import { ParticleLogs } from './particle-logs.ts';
 
 export interface MeshOptions {
   readonly store: Store;
@@ -71,13 +71,7 @@ export class Mesh {
       logger: { log: (level, message) => level !== 'debug' && this.log(`${level}: ${message}`) },
     });
     this.bundles = new BundleIrs(this.store, this.log);
-    this.schemas = new SchemaRegistry((point) => {
-      const found = this.store.artifact(point);
-      if (!found.ok) throw new Error(found.error.message);
-      const bytes = this.store.getBlob(found.value.hash);
-      if (!bytes.ok) throw new Error(bytes.error.message);
-      return JSON.parse(new TextDecoder().decode(bytes.value)) as unknown;
-    });
+    this.schemas = storeSchemas(this.store);
     this.pool = new WorkerPool({ size: options.workers, log: this.log });
     this.services = {
       store: this.store,
@@ -288,4 +282,3 @@ function baseKind(kind: string): string {
   return cut < 0 ? kind : kind.slice(0, cut);
 }
 
-export type { LogLevel };

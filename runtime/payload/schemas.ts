@@ -3,6 +3,7 @@
 
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Store } from '../store/store.ts';
 
 /** Reads a schema artifact: its JSON (parsed or as text/bytes), or undefined when there is none. */
 export type SchemaLoader = (point: string) => unknown | Promise<unknown>;
@@ -87,4 +88,15 @@ export class SchemaRegistry {
     if (source === undefined) throw new Error('a JSON Schema is an object (or `true`/`false`)');
     return ajv.compile(source as object);
   }
+}
+
+/** A registry whose schemas are the store's JSON artifacts (`repo:app:1.0.0:/schema/user.json`). */
+export function storeSchemas(store: Pick<Store, 'artifact' | 'getBlob'>): SchemaRegistry {
+  return new SchemaRegistry((point) => {
+    const found = store.artifact(point);
+    if (!found.ok) throw new Error(found.error.message);
+    const bytes = store.getBlob(found.value.hash);
+    if (!bytes.ok) throw new Error(bytes.error.message);
+    return JSON.parse(new TextDecoder().decode(bytes.value)) as unknown;
+  });
 }
