@@ -9,7 +9,8 @@
 //   (by the install script, the admin endpoint, a guest), stopped when deleted, and swapped when its `config`
 //   or `bind` property changes. A Mechtron is served on the bus from the moment it is created, so a `send` right
 //   after `create` waits for its guest to load instead of getting a 404.
-// - Particles of kinds that need no guest become Ready as soon as they are created.
+// - Particles of kinds that need no guest become Ready as soon as they are created. An App runs its `.app`
+//   document (Set, Require, Install: install-app.ts) and becomes Ready or Fatal.
 // - A guest's `Cmd<RawCommand>` Ping runs one SPEC §8 command with `${self}` bound to the guest's point;
 //   `publish` and `watch` are not available to guests (a guest has no folder to publish from, and nothing
 //   to stream a watch to).
@@ -30,6 +31,7 @@ import type { Store } from '../store/store.ts';
 import type { StoreEvent } from '../store/types.ts';
 import { DEFAULT_TIMEOUT_MS, errorPongTo, pongTo, type Ping, type Pong, type Signal, type Substance } from '../waves/wave.ts';
 import { BundleIrs } from './bundle-irs.ts';
+import { installApp } from './install-app.ts';
 import { ParticleLogs } from './particle-logs.ts';
 
 export interface MeshOptions {
@@ -61,6 +63,8 @@ export class Mesh {
   private readonly unwatch: () => void;
   private readonly services: MechtronServices;
   private readonly contexts = new WeakMap<object, PipelineContext>();
+  /** App installs in progress (`settled` waits for them). */
+  private readonly apps: Promise<void>[] = [];
 
   constructor(options: MeshOptions) {
     this.store = options.store;
@@ -98,13 +102,15 @@ export class Mesh {
     for (const p of all.value) {
       const base = baseKind(p.kind);
       if (base === 'Mechtron') started.push(this.startMechtron(p.point));
+      else if (base === 'App' && (p.status === 'Pending' || p.status === 'Init')) started.push(this.startApp(p.point, p.kind));
       else if (p.status === 'Pending' && !NEEDS_GUEST.has(base)) this.markReady(p.point, p.kind);
     }
     await Promise.all(started);
   }
 
-  /** Resolves when every mechtron started so far has loaded (or failed to). */
+  /** Resolves when every mechtron started so far has loaded (or failed to), and every App has installed. */
   async settled(): Promise<void> {
+    await Promise.all(this.apps.splice(0));
     await Promise.all([...this.mechtrons.values()].map((m) => m.runtime.started));
   }
 
@@ -146,6 +152,7 @@ export class Mesh {
       case 'created': {
         const base = baseKind(event.kind);
         if (base === 'Mechtron') void this.startMechtron(event.point);
+        else if (base === 'App') this.apps.push(this.startApp(event.point, event.kind));
         else if (!NEEDS_GUEST.has(base)) queueMicrotask(() => this.markReady(event.point, event.kind));
         break;
       }
@@ -167,6 +174,19 @@ export class Mesh {
     const p = this.store.get(point);
     if (!p.ok || p.value.status !== 'Pending') return;
     if (this.store.setStatus(point, 'Ready').ok) this.log(`ready   ${point} <${kind}>`);
+  }
+
+  /** SPEC §6: Set, Require, Install (install-app.ts), after the command that created the App has finished. */
+  private async startApp(point: string, kind: string): Promise<void> {
+    await Promise.resolve(); // the creating command's own transaction and events come first
+    this.store.setStatus(point, 'Init');
+    const outcome = await installApp(point, { store: this.store, bundles: this.bundles, send: this.send });
+    if (outcome.ok) {
+      if (this.store.setStatus(point, 'Ready').ok) this.log(`ready   ${point} <${kind}>`);
+    } else {
+      this.store.setStatus(point, 'Fatal', outcome.message);
+      this.log(`fatal   ${point} <${kind}>: ${outcome.message}`);
+    }
   }
 
   private startMechtron(point: string): Promise<void> {
