@@ -74,6 +74,15 @@ export async function runRepl(args: readonly string[], io: CliIo): Promise<numbe
     session = started;
   }
 
+  // A closed terminal (SIGHUP) or a kill (SIGTERM) still stops the embedded mesh, as `:quit` does.
+  const open = session;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void open.close().finally(() => process.exit(signal === 'SIGHUP' ? 129 : 143));
+  };
+  // `on`, not `once`: Ink's signal-exit re-raises a signal that no other listener is left to handle, which would
+  // kill the process before the clean-up ran.
+  process.on('SIGHUP', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const history = History.load(session.historyFile);
     if (!interactive) {
@@ -85,6 +94,8 @@ export async function runRepl(args: readonly string[], io: CliIo): Promise<numbe
     }
     return await runInk(session, history, color, io.cwd);
   } finally {
+    process.off('SIGHUP', onSignal);
+    process.off('SIGTERM', onSignal);
     await session.close();
   }
 }

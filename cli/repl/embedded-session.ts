@@ -30,6 +30,10 @@ export type EmbeddedStart = { readonly ok: true; readonly session: ReplSession }
 export async function startEmbeddedSession(options: EmbeddedOptions): Promise<EmbeddedStart> {
   const temporary = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'starc-repl-'));
+  // A temporary data dir goes when the process does, however it ends (a closed terminal ends it with EIO on the
+  // next write, before any async clean-up could run).
+  const removeTemporary = (): void => rmSync(dataDir, { recursive: true, force: true });
+  if (temporary) process.once('exit', removeTemporary);
   const logLines: string[] = [];
   const logListeners = new Set<(line: string) => void>();
   const log = (line: string): void => {
@@ -50,7 +54,10 @@ export async function startEmbeddedSession(options: EmbeddedOptions): Promise<Em
     log,
   });
   if (!started.ok) {
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    if (temporary) {
+      process.off('exit', removeTemporary);
+      removeTemporary();
+    }
     return started;
   }
   const { host } = started;
@@ -110,7 +117,10 @@ export async function startEmbeddedSession(options: EmbeddedOptions): Promise<Em
       async close() {
         for (const end of [...liveEnds]) end({ code: 'closed', message: 'the session closed' });
         await host.close();
-        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+        if (temporary) {
+          process.off('exit', removeTemporary);
+          removeTemporary();
+        }
       },
     },
   };
