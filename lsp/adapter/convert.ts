@@ -42,11 +42,12 @@ const UNREACHABLE = new Set(['W0102', 'W0103']);
 
 export function toLspDiagnostic(d: Diagnostic, uri: string, index: LineIndex): LspDiagnostic {
   const notes = [...d.notes.map((n) => `note: ${n}`), ...d.help.map((h) => `help: ${h}`)];
+  const href = explanationUrl(d.code);
   const out: LspDiagnostic = {
     range: toRange(index, d.primary.span),
     severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
     code: d.code,
-    codeDescription: { href: explanationUrl(d.code) },
+    ...(href !== undefined ? { codeDescription: { href } } : {}),
     source: 'starc',
     // The first line is `starc check`'s message; then rustc's label, notes and help, one per line.
     message: [d.message, ...(d.primary.label ? [d.primary.label] : []), ...notes].join('\n'),

@@ -18,7 +18,7 @@ import {
 } from '../analysis/vocabulary.ts';
 import type { OpenDocument } from '../workspace/document.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { diagnosticsOf, explanationUrl } from './diagnostics.ts';
+import { diagnosticsOf } from './diagnostics.ts';
 
 export interface HoverResult {
   readonly span: Span;
@@ -35,7 +35,7 @@ export function hoverAt(workspace: Workspace, doc: OpenDocument, offset: number)
   const parts = described ? [described.contents] : [];
   for (const d of codes) {
     const summary = CODES.get(d.code)?.summary;
-    if (summary) parts.push(`[${d.code}](${explanationUrl(d.code)}): ${summary} — \`starc explain ${d.code}\``);
+    if (summary) parts.push(`**${d.code}**: ${summary} — \`starc explain ${d.code}\``);
   }
   return { span: described?.span ?? codes[0]!.primary.span, contents: parts.join('\n\n---\n\n') };
 }
