@@ -83,3 +83,19 @@ export const BUS_STATUS = {
   handlerError: 500,
   closed: 503,
 } as const;
+
+const handedOver = new WeakSet<object>();
+
+/**
+ * Marks `reply` as handed over: its handler built it for this answer alone and keeps no reference to it or to
+ * its parts, so a bus may take it as it is instead of copying it (a Pong a pipeline made from a guest's parsed
+ * reply is such). The local bus then skips its boundary copy; a bus between processes serialises it anyway.
+ */
+export function handOver<T extends PongReply>(reply: T): T {
+  handedOver.add(reply);
+  return reply;
+}
+
+export function isHandedOver(reply: PongReply): boolean {
+  return handedOver.has(reply);
+}

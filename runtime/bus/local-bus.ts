@@ -8,7 +8,8 @@
 //   chosen when the wave is delivered (a microtask later), round-robin among the servers of the point, like
 //   the lattice's queue group; if the last one left meanwhile, the sender still gets the 404.
 // - Nothing is delivered in the sender's call stack (a microtask later), as on the lattice.
-// - Waves are copied (runtime/waves/copy-wave.ts, plain data only) at the boundary: the Ping when sent (so the sender may mutate its
+// - Waves are copied (runtime/waves/copy-wave.ts, plain data only) at the boundary, except a reply its handler
+//   handed over (bus.ts `handOver`): the Ping when sent (so the sender may mutate its
 //   object afterwards), the reply when received, a Signal when sent, a Ripple once per watcher. A wave that
 //   cannot be copied is refused (400 for a Ping, logged for the rest); a reply that cannot be is a 500.
 // - `ping.handling.timeoutMs` that is not a positive finite number means the bus's default (DEFAULT_TIMEOUT_MS
@@ -21,7 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyWave } from '../waves/copy-wave.ts';
 import { DEFAULT_TIMEOUT_MS, errorPongTo, type Addressed, type Ping, type Pong, type Ripple, type Signal, type Substance } from '../waves/wave.ts';
-import type { Bus, BusLogger, BusStats, PongReply, RippleListener, Unsubscribe, WaveHandler } from './bus.ts';
+import { isHandedOver, type Bus, type BusLogger, type BusStats, type PongReply, type RippleListener, type Unsubscribe, type WaveHandler } from './bus.ts';
 
 export interface LocalBusOptions {
   /** Milliseconds, for diagnostics (how late a late reply was). `Date.now` when absent. */
@@ -170,11 +171,12 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
       counts.handlerErrors++;
       return busPong(p, 500, `\`${p.to}\` gave an invalid reply: ${problem}`);
     }
-    let headers: Record<string, string>;
+    let headers: Readonly<Record<string, string>>;
     let body: Substance;
     try {
-      headers = reply.headers ? copyWave(reply.headers) : {};
-      body = reply.body ? copyWave(reply.body) : { kind: 'Empty' };
+      const owned = isHandedOver(reply);
+      headers = reply.headers ? (owned ? reply.headers : copyWave(reply.headers)) : {};
+      body = reply.body ? (owned ? reply.body : copyWave(reply.body)) : { kind: 'Empty' };
     } catch (e) {
       counts.handlerErrors++;
       return busPong(p, 500, `\`${p.to}\` gave a reply that cannot be serialised: ${messageOf(e)}`);

@@ -17,7 +17,7 @@
 
 import { countDiagnostics, renderReports } from '../../compiler/diagnostics/render.ts';
 import { createLocalBus, type LocalBus } from '../bus/local-bus.ts';
-import type { PongReply } from '../bus/bus.ts';
+import { handOver, type PongReply } from '../bus/bus.ts';
 import { executeScript, type CommandError, type SendFn } from '../commands/execute.ts';
 import { driveFile, isPathPoint } from '../files/file-driver.ts';
 import { fileSend, pingOfSend } from '../files/file-send.ts';
@@ -210,7 +210,9 @@ export class Mesh {
     if (!runtime.isStarted) await runtime.started;
     const spec = runtime.routes();
     if (!spec) return { status: 503, body: { kind: 'Err', status: 503, message: `\`${runtime.point}\` is not running` } };
-    if (wave.kind === 'Ping') return routePing(spec.routes, wave, this.pipelineContext(runtime, spec));
+    // A pipeline's Pong is built for this answer from replies nobody else holds (a guest's parsed frame, a copy
+    // the bus made of another particle's reply): handed over, not copied again.
+    if (wave.kind === 'Ping') return handOver(await routePing(spec.routes, wave, this.pipelineContext(runtime, spec)));
     // A Signal runs the same routes; its core gets a Signal (no reply is read) and nobody gets the Pong.
     const ctx: PipelineContext = {
       ...this.pipelineContext(runtime, spec),

@@ -77,6 +77,7 @@ export function routePing(routes: readonly IrRoute[], ping: Ping, ctx: PipelineC
 
 /** Run a selected route on `ping`. Resolves to exactly one Pong and never rejects. */
 export function executePipeline(selection: RouteSelection, ping: Ping, ctx: PipelineContext): Promise<Pong> {
+  if (isCoreRoundTrip(selection.route)) return coreRoundTrip(ping, ctx);
   const ms = deadlineMs(selection.route.filters);
   const run = runGuarded(selection, ping, ctx);
   if (ms === undefined) return run;
@@ -95,6 +96,33 @@ export function executePipeline(selection: RouteSelection, ping: Ping, ctx: Pipe
       resolve(pong);
     });
   });
+}
+
+/**
+ * `-> (()) => &` with no filters and no checks: the route every mechtron without a bind of its own has (Starlane's
+ * default bind), and the commonest of all. It means exactly "the core's reply is the reply", so it runs without the
+ * general loop (B4 measures this path; the result is the same Pong the loop would make).
+ */
+function isCoreRoundTrip(route: IrRoute): boolean {
+  const [first, second] = route.pipeline;
+  return (
+    route.filters.length === 0 &&
+    route.pipeline.length === 2 &&
+    first!.stop.kind === 'core' &&
+    first!.step.pass === 'request' &&
+    first!.step.checks.length === 0 &&
+    second!.stop.kind === 'reply' &&
+    second!.step.checks.length === 0
+  );
+}
+
+async function coreRoundTrip(ping: Ping, ctx: PipelineContext): Promise<Pong> {
+  try {
+    const reply = await ctx.deliverToCore(ping.to === ctx.self ? ping : { ...ping, to: ctx.self });
+    return pongOf(ping, ctx, fromPong(reply));
+  } catch (e) {
+    return errorPong(ping, ctx, 500, `internal error in the pipeline: ${(e as Error)?.message ?? String(e)}`);
+  }
 }
 
 async function runGuarded(selection: RouteSelection, ping: Ping, ctx: PipelineContext): Promise<Pong> {
