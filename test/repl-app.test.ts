@@ -208,6 +208,25 @@ test(':watch updates in place until Esc', async () => {
   }
 });
 
+test(':tail opens a live view ended by Esc; a bad point is the error it is, and no view opens', async () => {
+  const r = mount();
+  try {
+    await r.waitFor(/^starc>/m, 'the prompt');
+    await r.type(':tail localhost');
+    await r.type(ENTER);
+    await r.waitFor(/tailing localhost\s+Esc stops/, 'the view');
+    await r.type(ESC);
+    await r.waitFor(/stopped tailing localhost/, 'the end');
+    assert.not.match(r.screen(), /Esc stops/);
+    await r.type(':tail bad{point}');
+    await r.type(ENTER);
+    await r.waitFor(/error\[E0402\]: `bad\{point\}` is not a point/, 'the error');
+    assert.not.match(r.screen(), /tailing bad/);
+  } finally {
+    r.unmount();
+  }
+});
+
 test(':help, :explain and unique prefixes; :q and Ctrl-D quit', async () => {
   const r = mount();
   try {

@@ -35,7 +35,7 @@ import { highlightLines } from './highlight.ts';
 import type { History } from './history.ts';
 import { isCompleteInput } from './input.ts';
 import { paintFor } from './paint.ts';
-import { childPoints, propertyKeys, type ReplSession } from './session.ts';
+import { childPoints, propertyKeys, type LiveStream, type ReplSession, type SessionResult } from './session.ts';
 
 const h = React.createElement;
 
@@ -335,48 +335,70 @@ interface Snapshot {
   readonly properties: Record<string, { value: string; locked: boolean }>;
 }
 
+/**
+ * The live stream a view owns (`:watch`, `:tail`): opened on mount (then `opened` runs), a failure to open
+ * reported through `onEnd`, closed on unmount, and on Esc or Ctrl-C closed with `onEnd(stopped())`. Returns why
+ * the stream ended by itself, if it did.
+ */
+function useLiveStream(
+  open: () => Promise<SessionResult<LiveStream>>,
+  opened: () => Promise<void> | void,
+  props: { readonly color: boolean; readonly onEnd: (summary: string | undefined) => void },
+  stopped: () => string,
+): string | undefined {
+  const paint = paintFor(props.color);
+  const stream = useRef<LiveStream | undefined>(undefined);
+  const [problem, setProblem] = useState<string | undefined>();
+  useEffect(() => {
+    let unmounted = false;
+    void (async () => {
+      const started = await open();
+      if (!started.ok) return props.onEnd(`${paint('errorLabel', `error[${started.error.code}]`)}: ${paint('red', started.error.message)}`);
+      if (unmounted) return started.value.close();
+      stream.current = started.value;
+      void started.value.ended.then((reason) => {
+        if (reason && !unmounted) setProblem(reason.message);
+      });
+      await opened();
+    })();
+    return () => {
+      unmounted = true;
+      stream.current?.close();
+    };
+  }, []);
+  useInput((input, key) => {
+    if (key.escape || (key.ctrl && input === 'c')) {
+      stream.current?.close();
+      props.onEnd(paint('dim', stopped()));
+    }
+  });
+  return problem;
+}
+
 /** `:watch POINT`: the particle's status and properties, updated in place from its events, until Esc. */
 function WatchView(props: { session: ReplSession; point: string; color: boolean; onEnd: (summary: string | undefined) => void }): React.ReactElement {
   const paint = paintFor(props.color);
   const [snapshot, setSnapshot] = useState<Snapshot | undefined>();
   const [events, setEvents] = useState<string[]>([]);
-  const [problem, setProblem] = useState<string | undefined>();
-  const stream = useRef<{ close(): void } | undefined>(undefined);
   const count = useRef(0);
-
-  useEffect(() => {
-    let stopped = false;
-    void (async () => {
-      const watched = await props.session.watch(props.point, (event: StoreEvent) => {
+  const problem = useLiveStream(
+    () =>
+      props.session.watch(props.point, (event: StoreEvent) => {
         count.current++;
         setEvents((all) => [...all.slice(-4), formatEvent(event, paint)]);
         setSnapshot((s) => applyEvent(s ?? { exists: false, properties: {} }, event));
-      });
-      if (!watched.ok) return props.onEnd(`${paint('errorLabel', `error[${watched.error.code}]`)}: ${paint('red', watched.error.message)}`);
-      if (stopped) return watched.value.close();
-      stream.current = watched.value;
-      void watched.value.ended.then((reason) => {
-        if (reason && !stopped) setProblem(reason.message);
-      });
+      }),
+    async () => {
       const got = await props.session.execute(`get ${props.point};`);
       const first = got.ok ? got.value[0] : undefined;
       if (first?.ok) {
         const p = first.value as { kind: string; status: string; properties: Record<string, { value: string; locked: boolean }> };
         setSnapshot((s) => s ?? { exists: true, kind: p.kind, status: p.status, properties: { ...p.properties } });
       } else setSnapshot((s) => s ?? { exists: false, properties: {} });
-    })();
-    return () => {
-      stopped = true;
-      stream.current?.close();
-    };
-  }, []);
-
-  useInput((input, key) => {
-    if (key.escape || (key.ctrl && input === 'c')) {
-      stream.current?.close();
-      props.onEnd(paint('dim', `stopped watching ${props.point} (${count.current} event${count.current === 1 ? '' : 's'})`));
-    }
-  });
+    },
+    props,
+    () => `stopped watching ${props.point} (${count.current} event${count.current === 1 ? '' : 's'})`,
+  );
 
   const head = `${paint('bold', 'watching')} ${paint('cyan', props.point)}  ${paint('dim', 'Esc stops')}`;
   const body =
@@ -423,29 +445,11 @@ function TailView(props: {
   onEnd: (summary: string | undefined) => void;
 }): React.ReactElement {
   const paint = paintFor(props.color);
-  const stream = useRef<{ close(): void } | undefined>(undefined);
-  const [problem, setProblem] = useState<string | undefined>();
-  useEffect(() => {
-    let stopped = false;
-    void (async () => {
-      const tailed = await props.session.tail(props.point, (entry) => props.print(formatLogEntry(entry, paint)));
-      if (!tailed.ok) return props.onEnd(`${paint('errorLabel', `error[${tailed.error.code}]`)}: ${paint('red', tailed.error.message)}`);
-      if (stopped) return tailed.value.close();
-      stream.current = tailed.value;
-      void tailed.value.ended.then((reason) => {
-        if (reason && !stopped) setProblem(reason.message);
-      });
-    })();
-    return () => {
-      stopped = true;
-      stream.current?.close();
-    };
-  }, []);
-  useInput((input, key) => {
-    if (key.escape || (key.ctrl && input === 'c')) {
-      stream.current?.close();
-      props.onEnd(paint('dim', `stopped tailing ${props.point}`));
-    }
-  });
+  const problem = useLiveStream(
+    () => props.session.tail(props.point, (entry) => props.print(formatLogEntry(entry, paint))),
+    () => undefined,
+    props,
+    () => `stopped tailing ${props.point}`,
+  );
   return h(Text, null, `${paint('bold', 'tailing')} ${paint('cyan', props.point)}  ${paint('dim', 'Esc stops')}${problem ? `\n${paint('red', problem)}` : ''}`);
 }
