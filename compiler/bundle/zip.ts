@@ -52,30 +52,15 @@ export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(UTF8_FLAG, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(entry.bytes.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    const shared = { method, crc, compressed: data.length, size: entry.bytes.length, nameLength: name.length };
+    writeSharedFields(local, 4, shared);
     local.writeUInt16LE(0, 28);
     chunks.push(local, name, data);
 
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, 2.0
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(UTF8_FLAG, 8);
-    header.writeUInt16LE(method, 10);
-    header.writeUInt16LE(DOS_TIME, 12);
-    header.writeUInt16LE(DOS_DATE, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(data.length, 20);
-    header.writeUInt32LE(entry.bytes.length, 24);
-    header.writeUInt16LE(name.length, 28);
+    writeSharedFields(header, 6, shared);
     // extra length, comment length, disk number, internal attributes: 0
     header.writeUInt32LE((0o100644 << 16) >>> 0, 38); // external attributes: a regular file, rw-r--r--
     header.writeUInt32LE(offset, 42);
@@ -140,4 +125,24 @@ export function readZip(archive: Uint8Array): { entries: ZipEntry[] } | { proble
     entries.push({ path, bytes });
   }
   return { entries };
+}
+
+/**
+ * The 24 bytes a local header and its central directory entry share, in the same order (from "version needed"
+ * to "file name length"); they start at byte 4 of the one and byte 6 of the other.
+ */
+function writeSharedFields(
+  buf: Buffer,
+  at: number,
+  f: { readonly method: number; readonly crc: number; readonly compressed: number; readonly size: number; readonly nameLength: number },
+): void {
+  buf.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+  buf.writeUInt16LE(UTF8_FLAG, at + 2);
+  buf.writeUInt16LE(f.method, at + 4);
+  buf.writeUInt16LE(DOS_TIME, at + 6);
+  buf.writeUInt16LE(DOS_DATE, at + 8);
+  buf.writeUInt32LE(f.crc, at + 10);
+  buf.writeUInt32LE(f.compressed, at + 14);
+  buf.writeUInt32LE(f.size, at + 18);
+  buf.writeUInt16LE(f.nameLength, at + 22);
 }
