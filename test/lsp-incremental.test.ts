@@ -4,24 +4,16 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { prngChoices } from './fuzz/generators.ts';
+import { largeBind } from './helpers/large-bind.ts';
 import { checkFile } from '../compiler/check-file.ts';
 import { sortByPosition } from '../compiler/diagnostics/render.ts';
-import { incrementalDiagnostics, INCREMENTAL_MIN_LENGTH } from '../lsp/analysis/incremental-check.ts';
+import { incrementalDiagnostics } from '../lsp/analysis/incremental-check.ts';
 import { completionRestart } from '../lsp/analysis/incremental-check.ts';
 import { completionsAt } from '../lsp/services/completion.ts';
 import { memoryFileSystem } from '../lsp/workspace/file-system.ts';
 import { Workspace } from '../lsp/workspace/workspace.ts';
-import { prngChoices, renderBindDocument } from './fuzz/generators.ts';
 
-function largeBind(seed: number): string {
-  const bodies: string[] = [];
-  for (let i = 0; bodies.join('\n').length < INCREMENTAL_MIN_LENGTH * 1.5; i++) {
-    const text = renderBindDocument(prngChoices(seed + i), 'bind', { routes: 60, minRoutes: 30, breadth: 4, depth: 2 });
-    bodies.push(text.slice(text.indexOf('{') + 1, text.lastIndexOf('}')));
-  }
-  // Some shadowing, so top-level W0103 is exercised across the edited scope.
-  return `Bind(version=1.0.0) {\n  Route<Http<*>>/.* -> (( )) => &;\n${bodies.join('\n')}\n  Route<Http<Get>>/x -> (( )) => &;\n}\n`;
-}
 
 const EDITS = ['Get', 'Post', 'Fetch', ' ', '', ';', '}', '{', '(?P<x>a)', '${x}', '-> ', '/.*', '#', '"', '=> &'];
 

@@ -4,30 +4,20 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { prngChoices } from './fuzz/generators.ts';
+import { largeBind } from './helpers/large-bind.ts';
 import { checkFile } from '../compiler/check-file.ts';
 import { sortByPosition } from '../compiler/diagnostics/render.ts';
 import { LineIndex } from '../grammar/span.ts';
 import { toLspDiagnostic } from '../lsp/adapter/convert.ts';
 import { PublishedDiagnostics } from '../lsp/adapter/published-diagnostics.ts';
-import { INCREMENTAL_MIN_LENGTH } from '../lsp/analysis/incremental-check.ts';
 import { diagnosticsOf } from '../lsp/services/diagnostics.ts';
 import { memoryFileSystem } from '../lsp/workspace/file-system.ts';
 import type { OpenDocument } from '../lsp/workspace/document.ts';
 import { Workspace } from '../lsp/workspace/workspace.ts';
-import { prngChoices, renderBindDocument } from './fuzz/generators.ts';
 
 const PATH = '/b/bind/a.bind';
 const URI = 'file:///b/bind/a.bind';
-
-/** Generated routes after a route that shadows many of them (W0103 with related information). */
-function largeBind(seed: number): string {
-  const bodies: string[] = [];
-  for (let i = 0; bodies.join('\n').length < INCREMENTAL_MIN_LENGTH * 1.5; i++) {
-    const text = renderBindDocument(prngChoices(seed + i), 'bind', { routes: 60, minRoutes: 30, breadth: 4, depth: 2 });
-    bodies.push(text.slice(text.indexOf('{') + 1, text.lastIndexOf('}')));
-  }
-  return `Bind(version=1.0.0) {\n  Route<Http<*>>/.* -> (( )) => &;\n${bodies.join('\n')}\n  Route<Http<Get>>/x -> (( )) => &;\n}\n`;
-}
 
 const EDITS = ['Get', 'Fetch', ' ', '', '\n', '\n\n  ', ';', '}', '(?P<x>a)', '${x}', '/.*', '#', '=> &', 'Route<Http<Get>>/y -> (( )) => &;'];
 
