@@ -3,7 +3,8 @@
 // deadline (DESIGN.md §5: "a guest must never stall the host").
 //
 // Decisions:
-// - A fixed pool of workers (one per CPU, at least two); a new instance goes to the worker with the fewest.
+// - A fixed pool of workers (one per CPU, at least two), started with the first guest; a new instance goes to the
+//   worker with the fewest.
 //   A worker runs one frame at a time, so frames for its instances queue in its port.
 // - The watchdog reads each worker's shared state (what it computes, since when) every WATCHDOG_MS while any
 //   frame is out, with no message per frame. A frame computing past its timeout + GRACE_MS has its worker
@@ -104,14 +105,16 @@ export class WorkerPool {
   private outstanding = 0;
   private closed = false;
 
-  constructor(private readonly options: WorkerPoolOptions) {
-    const size = Math.max(1, options.size ?? Math.max(2, availableParallelism()));
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
-  }
+  constructor(private readonly options: WorkerPoolOptions) {}
 
   /** Instantiates `module` in the least busy worker and runs `mechtron_guest_init` with `details`. */
   load(module: WebAssembly.Module, details: string, maxFrameBytes: number, owner: InstanceOwner): Promise<LoadOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, fault: { kind: 'init', message: 'the host is shutting down' } });
+    // The workers start with the first guest: a mesh without mechtrons (a static site) never pays for them.
+    if (this.slots.length === 0) {
+      const size = Math.max(1, this.options.size ?? Math.max(2, availableParallelism()));
+      for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    }
     const slot = this.slots.reduce((a, b) => (b.instances.size < a.instances.size ? b : a));
     const inst = this.nextInstance++;
     slot.instances.add(inst);
